@@ -1,0 +1,45 @@
+package io.tenure.cli;
+
+import io.tenure.config.TenureSettings;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Creates (or joins) the Spark session with the settings Tenure relies on. */
+final class SparkSessions {
+  private SparkSessions() {}
+
+  /**
+   * A session for Tenure. Under spark-submit the master comes from spark-submit; run directly
+   * (bin/tenure) it is {@code local[*]}. Two settings are forced because results depend on them:
+   * the session time zone is UTC (period boundaries use the configured business zone explicitly),
+   * and Parquet timestamps are written as TIMESTAMP_MICROS so that every reader sees timestamps.
+   */
+  static SparkSession open(String appName, Map<String, String> sparkConf) {
+    SparkConf conf = new SparkConf();
+    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    if (!conf.contains("spark.master")) {
+      builder.master("local[*]");
+      builder.config("spark.ui.showConsoleProgress", "false");
+      // Spark's default of 200 shuffle partitions only adds task overhead on one machine.
+      builder.config(
+          "spark.sql.shuffle.partitions",
+          String.valueOf(4 * Runtime.getRuntime().availableProcessors()));
+    }
+    builder.config("spark.sql.adaptive.enabled", "true");
+    sparkConf.forEach(builder::config);
+    builder.config("spark.sql.session.timeZone", "UTC");
+    builder.config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    return builder.getOrCreate();
+  }
+
+  static SparkSession open(TenureSettings settings) {
+    return open("tenure", settings.sparkConf());
+  }
+
+  /** Whether a session already exists (then the caller does not own it and must not stop it). */
+  static boolean exists() {
+    return SparkSession.getDefaultSession().isDefined()
+        || SparkSession.getActiveSession().isDefined();
+  }
+}

@@ -1,0 +1,271 @@
+package io.tenure.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import io.tenure.errors.Errors;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Loads and validates the HOCON configuration once, into {@link TenureSettings}. Every problem is
+ * reported with the file and the key, and exits with code 2.
+ */
+public final class ConfigLoader {
+  static final String ROOT = "tenure";
+
+  /** Sub-trees whose keys are free-form (user column names, Spark options). */
+  private static final List<String> FREE_FORM = List.of(".columns", ".options", "tenure.spark.conf");
+
+  private ConfigLoader() {}
+
+  /**
+   * Loads {@code file} with {@code overrides} ({@code -D key=value}, keys with or without the
+   * {@code tenure.} prefix) on top, and the defaults below.
+   */
+  public static TenureSettings load(File file, Map<String, String> overrides) {
+    String origin = file.getPath();
+    if (!file.isFile()) {
+      throw Errors.usage(
+          "Configuration file not found: "
+              + file.getAbsolutePath()
+              + ". Pass an existing file with --conf, e.g. conf/application.conf.");
+    }
+    Config merged;
+    try {
+      Config fromFile =
+          ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+      merged =
+          overrideConfig(overrides)
+              .withFallback(fromFile)
+              .withFallback(ConfigFactory.defaultReference(ConfigLoader.class.getClassLoader()))
+              .resolve(ConfigResolveOptions.defaults());
+    } catch (ConfigException.UnresolvedSubstitution e) {
+      throw Errors.config(
+          "a required value is missing: " + e.getMessage() + ". Set the environment variable or"
+              + " the key it names.", e);
+    } catch (ConfigException e) {
+      throw Errors.config(e.getMessage(), e);
+    }
+    return fromConfig(merged, origin);
+  }
+
+  /** Builds settings from an already merged and resolved config (also used by tests). */
+  public static TenureSettings fromConfig(Config merged, String origin) {
+    rejectUnknownKeys(merged, origin);
+    Config t = merged.getConfig(ROOT);
+    Reader r = new Reader(t, origin);
+
+    Map<TableKind, InputSettings> inputs = new EnumMap<>(TableKind.class);
+    for (TableKind kind : TableKind.values()) {
+      String base = "inputs." + kind.key();
+      if (t.getIsNull(base + ".path")) {
+        if (kind.required()) {
+          throw Errors.config(
+              origin,
+              kind.configPath() + ".path",
+              "the " + kind.key() + " input is required; set its path");
+        }
+        continue;
+      }
+      String path = r.string(base + ".path");
+      String format = r.string(base + ".format").toLowerCase(java.util.Locale.ROOT);
+      Map<String, String> options = r.stringMap(base + ".options");
+      Map<String, String> columns = r.stringMap(base + ".columns");
+      inputs.put(
+          kind,
+          r.build(base, () -> new InputSettings(kind, path, format, options, columns)));
+    }
+
+    if (t.getIsNull("output.path")) {
+      throw Errors.config(origin, "tenure.output.path", "the output path is required");
+    }
+    String outputPath = r.string("output.path");
+    ZoneId zone = r.parse("time.zone", ZoneId::of);
+    ZoneId naiveZone = r.parse("time.naive-input-zone", ZoneId::of);
+    Optional<LocalDate> asOf =
+        t.getIsNull("as-of") ? Optional.empty() : Optional.of(r.parse("as-of", LocalDate::parse));
+    Grain grain = r.parse("periods.grain", Grain::parse);
+
+    TenureSettings.CohortSettings cohort =
+        r.build(
+            "cohort",
+            () ->
+                new TenureSettings.CohortSettings(
+                    r.parse("cohort.anchor", CohortAnchor::parse),
+                    r.parse("cohort.breakdown", Breakdown::parse)));
+    TenureSettings.ChurnSettings churn =
+        r.build(
+            "churn",
+            () ->
+                new TenureSettings.ChurnSettings(
+                    r.integer("churn.inactivity-days"),
+                    r.parse("churn.denominator", ChurnDenominator::parse),
+                    r.integer("churn.revenue-lookback-days")));
+    TenureSettings.TimeWithCustomerSettings twc =
+        r.build(
+            "time-with-customer",
+            () ->
+                new TenureSettings.TimeWithCustomerSettings(
+                    r.integer("time-with-customer.percentile-accuracy"),
+                    r.real("time-with-customer.histogram-base")));
+    if (cohort.anchor() == CohortAnchor.SIGNUP && !inputs.containsKey(TableKind.CUSTOMERS)) {
+      throw Errors.config(
+          origin,
+          "tenure.cohort.anchor",
+          "'signup' needs the customers input (tenure.inputs.customers.path); configure it or use"
+              + " first-purchase");
+    }
+    if (cohort.breakdown().needsCustomers() && !inputs.containsKey(TableKind.CUSTOMERS)) {
+      throw Errors.config(
+          origin,
+          "tenure.cohort.breakdown",
+          "'"
+              + cohort.breakdown().key()
+              + "' needs the customers input (tenure.inputs.customers.path); configure it, or use"
+              + " none or first-channel");
+    }
+    Map<String, String> sparkConf = r.stringMap("spark.conf");
+    return new TenureSettings(
+        inputs,
+        outputPath,
+        zone,
+        naiveZone,
+        asOf,
+        grain,
+        cohort,
+        churn,
+        twc,
+        sparkConf,
+        digest(t));
+  }
+
+  private static Config overrideConfig(Map<String, String> overrides) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      String key = e.getKey().startsWith(ROOT + ".") ? e.getKey() : ROOT + "." + e.getKey();
+      values.put(key, "null".equals(e.getValue()) ? null : e.getValue());
+    }
+    return ConfigFactory.parseMap(values, "command-line -D overrides");
+  }
+
+  private static void rejectUnknownKeys(Config merged, String origin) {
+    Config reference = ConfigFactory.defaultReference(ConfigLoader.class.getClassLoader());
+    for (Map.Entry<String, ConfigValue> e : merged.entrySet()) {
+      String key = e.getKey();
+      if (!key.startsWith(ROOT + ".") || isFreeForm(key)) {
+        continue;
+      }
+      if (!reference.hasPathOrNull(key)) {
+        throw Errors.config(
+            origin,
+            key,
+            "unknown key (misspelt?). The valid keys are listed in conf/application.conf");
+      }
+    }
+  }
+
+  private static boolean isFreeForm(String key) {
+    for (String f : FREE_FORM) {
+      if (f.startsWith(ROOT) ? key.startsWith(f + ".") : key.contains(f + ".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String digest(Config t) {
+    String canonical =
+        t.withoutPath("base-dir")
+            .root()
+            .render(ConfigRenderOptions.concise().setFormatted(false).setJson(true));
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of().formatHex(md.digest(canonical.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Typed reads that turn every failure into a message with the file and the full key. */
+  private record Reader(Config t, String origin) {
+    String string(String path) {
+      return read(path, () -> t.getString(path));
+    }
+
+    int integer(String path) {
+      return read(path, () -> t.getInt(path));
+    }
+
+    double real(String path) {
+      return read(path, () -> t.getDouble(path));
+    }
+
+    <T> T parse(String path, Function<String, T> parser) {
+      String raw = string(path);
+      try {
+        return parser.apply(raw);
+      } catch (IllegalArgumentException | DateTimeException e) {
+        String why = e instanceof DateTimeParseException ? "expected yyyy-MM-dd" : e.getMessage();
+        throw Errors.config(origin, ROOT + "." + path, "invalid value '" + raw + "': " + why);
+      }
+    }
+
+    Map<String, String> stringMap(String path) {
+      Map<String, String> out = new TreeMap<>();
+      Config sub = read(path, () -> t.getConfig(path));
+      for (Map.Entry<String, ConfigValue> e : sub.entrySet()) {
+        ConfigValue v = e.getValue();
+        if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
+          throw Errors.config(
+              origin, ROOT + "." + path + "." + e.getKey(), "expected a plain value");
+        }
+        out.put(stripQuotes(e.getKey()), String.valueOf(v.unwrapped()));
+      }
+      return out;
+    }
+
+    <T> T build(String path, java.util.function.Supplier<T> ctor) {
+      try {
+        return ctor.get();
+      } catch (IllegalArgumentException e) {
+        throw Errors.config(origin, ROOT + "." + path, e.getMessage());
+      }
+    }
+
+    private <T> T read(String path, java.util.function.Supplier<T> getter) {
+      try {
+        return getter.get();
+      } catch (ConfigException.Missing e) {
+        throw Errors.config(origin, ROOT + "." + path, "a value is required");
+      } catch (ConfigException.WrongType e) {
+        throw Errors.config(origin, ROOT + "." + path, "wrong type: " + e.getMessage());
+      }
+    }
+
+    private static String stripQuotes(String key) {
+      return key.length() > 1 && key.startsWith("\"") && key.endsWith("\"")
+          ? key.substring(1, key.length() - 1)
+          : key;
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package io.tenure.config;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Where one input table lives and how its columns are named.
+ *
+ * @param table which input this is
+ * @param path a file or directory Spark can read (local, hdfs://, s3a://, ...)
+ * @param format parquet, csv or orc
+ * @param options extra Spark reader options, passed as they are
+ * @param columns canonical column name to the column name in the source; a canonical column that
+ *     is not listed is looked up under its own name
+ */
+public record InputSettings(
+    TableKind table,
+    String path,
+    String format,
+    Map<String, String> options,
+    Map<String, String> columns) {
+
+  public static final Set<String> FORMATS = Set.of("parquet", "csv", "orc");
+
+  public InputSettings {
+    Objects.requireNonNull(table, "table");
+    Objects.requireNonNull(path, "path");
+    if (!FORMATS.contains(format)) {
+      throw new IllegalArgumentException(
+          "format '" + format + "' is not supported; use parquet, csv or orc");
+    }
+    options = Map.copyOf(options);
+    columns = Map.copyOf(columns);
+  }
+
+  /** The source column for a canonical column name. */
+  public String sourceColumn(String canonical) {
+    return columns.getOrDefault(canonical, canonical);
+  }
+
+  /** Whether the user mapped this canonical column explicitly. */
+  public boolean isMapped(String canonical) {
+    return columns.containsKey(canonical);
+  }
+
+  /** The config key that maps a canonical column, for messages. */
+  public String columnKey(String canonical) {
+    return table.configPath() + ".columns." + canonical;
+  }
+}

@@ -1,0 +1,140 @@
+package io.tenure.config;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The validated configuration of one Tenure run. Built once by {@link ConfigLoader}; code past the
+ * loader relies on these invariants and never sees raw configuration.
+ *
+ * <p>Precedence, highest first: command-line flags ({@code --as-of}, {@code --only}), {@code -D
+ * key=value} overrides, the configuration file, environment variables referenced from it with
+ * {@code ${?VAR}}, and the defaults in {@code reference.conf}.
+ *
+ * @param inputs the configured input tables; transactions is always present
+ * @param outputPath the root directory of the output tables
+ * @param zone business time zone: period boundaries are local midnights in this zone
+ * @param naiveInputZone the zone that timestamps without time zone (TIMESTAMP_NTZ, or strings
+ *     without an offset) are read in
+ * @param asOf the last day (in {@code zone}) of data to use; empty means the last event date
+ * @param grain the reporting period
+ * @param cohort cohort retention settings
+ * @param churn churn settings
+ * @param timeWithCustomer time-with-customer settings
+ * @param sparkConf extra Spark settings applied to the session Tenure creates
+ * @param digest SHA-256 of the resolved configuration, recorded in the run manifest
+ */
+public record TenureSettings(
+    Map<TableKind, InputSettings> inputs,
+    String outputPath,
+    ZoneId zone,
+    ZoneId naiveInputZone,
+    Optional<LocalDate> asOf,
+    Grain grain,
+    CohortSettings cohort,
+    ChurnSettings churn,
+    TimeWithCustomerSettings timeWithCustomer,
+    Map<String, String> sparkConf,
+    String digest) {
+
+  public TenureSettings {
+    inputs = Map.copyOf(new EnumMap<>(inputs));
+    if (!inputs.containsKey(TableKind.TRANSACTIONS)) {
+      throw new IllegalArgumentException("the transactions input is required");
+    }
+    Objects.requireNonNull(outputPath, "outputPath");
+    Objects.requireNonNull(zone, "zone");
+    Objects.requireNonNull(naiveInputZone, "naiveInputZone");
+    Objects.requireNonNull(asOf, "asOf");
+    Objects.requireNonNull(grain, "grain");
+    Objects.requireNonNull(cohort, "cohort");
+    Objects.requireNonNull(churn, "churn");
+    Objects.requireNonNull(timeWithCustomer, "timeWithCustomer");
+    sparkConf = Map.copyOf(sparkConf);
+  }
+
+  public Optional<InputSettings> input(TableKind table) {
+    return Optional.ofNullable(inputs.get(table));
+  }
+
+  public boolean has(TableKind table) {
+    return inputs.containsKey(table);
+  }
+
+  /** A copy with a different as-of date (the CLI flag wins over the file). */
+  public TenureSettings withAsOf(LocalDate date) {
+    return new TenureSettings(
+        inputs,
+        outputPath,
+        zone,
+        naiveInputZone,
+        Optional.of(date),
+        grain,
+        cohort,
+        churn,
+        timeWithCustomer,
+        sparkConf,
+        digest);
+  }
+
+  /**
+   * Cohort retention settings.
+   *
+   * @param anchor what puts a customer into a cohort
+   * @param breakdown optional customer dimension
+   */
+  public record CohortSettings(CohortAnchor anchor, Breakdown breakdown) {
+    public CohortSettings {
+      Objects.requireNonNull(anchor, "anchor");
+      Objects.requireNonNull(breakdown, "breakdown");
+    }
+  }
+
+  /**
+   * Churn settings.
+   *
+   * @param inactivityDays a customer with no purchase for this many days after their last one has
+   *     churned on the last of those days
+   * @param denominator the churn-rate denominator
+   * @param revenueLookbackDays churned revenue sums a churned customer's net revenue over this many
+   *     days up to the churn date
+   */
+  public record ChurnSettings(
+      int inactivityDays, ChurnDenominator denominator, int revenueLookbackDays) {
+    public ChurnSettings {
+      if (inactivityDays < 1) {
+        throw new IllegalArgumentException(
+            "inactivity-days must be at least 1, got " + inactivityDays);
+      }
+      if (revenueLookbackDays < 1) {
+        throw new IllegalArgumentException(
+            "revenue-lookback-days must be at least 1, got " + revenueLookbackDays);
+      }
+      Objects.requireNonNull(denominator, "denominator");
+    }
+  }
+
+  /**
+   * Time-with-customer settings.
+   *
+   * @param percentileAccuracy Spark's percentile_approx accuracy: the rank error is at most n /
+   *     accuracy
+   * @param histogramBase ratio between consecutive histogram bucket bounds (log-spaced)
+   */
+  public record TimeWithCustomerSettings(int percentileAccuracy, double histogramBase) {
+    public TimeWithCustomerSettings {
+      if (percentileAccuracy < 100) {
+        throw new IllegalArgumentException(
+            "percentile-accuracy must be at least 100, got " + percentileAccuracy);
+      }
+      if (!(histogramBase > 1.0) || histogramBase > 100) {
+        throw new IllegalArgumentException(
+            "histogram-base must be greater than 1 and at most 100, got " + histogramBase);
+      }
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package io.tenure.errors;
+
+/**
+ * Every user-facing error, in one place. Each message states the problem, where it is (table,
+ * column, file, config key) and how to fix it.
+ */
+public final class Errors {
+  private Errors() {}
+
+  public static TenureException config(String file, String key, String problem) {
+    return new TenureException(
+        ExitCode.USAGE,
+        String.format(
+            "Configuration error in %s at key '%s': %s", file == null ? "(defaults)" : file, key,
+            problem),
+        null);
+  }
+
+  public static TenureException config(String message, Throwable cause) {
+    return new TenureException(ExitCode.USAGE, "Configuration error: " + message, cause);
+  }
+
+  public static TenureException usage(String message) {
+    return new TenureException(ExitCode.USAGE, message, null);
+  }
+
+  public static TenureException missingColumn(
+      String table, String column, String source, String key, String found) {
+    return new TenureException(
+        ExitCode.INVALID_INPUT,
+        String.format(
+            "Input table '%s' has no column '%s' (expected by canonical column '%s'). Columns found:"
+                + " %s. Fix: map it with %s = \"<your column>\" in the config, or add the column.",
+            table, source, column, found, key),
+        null);
+  }
+
+  public static TenureException wrongType(
+      String table, String column, String source, String key, String expected, String found) {
+    return new TenureException(
+        ExitCode.INVALID_INPUT,
+        String.format(
+            "Input table '%s', column '%s' (canonical '%s', mapped by %s): expected %s, found %s."
+                + " Fix: cast the column in the source, or map %s to a column of the right type.",
+            table, source, column, key, expected, found, key),
+        null);
+  }
+
+  public static TenureException unreadableInput(String table, String path, String key, Throwable e) {
+    return new TenureException(
+        ExitCode.INVALID_INPUT,
+        String.format(
+            "Cannot read input table '%s' at %s (set by %s.path): %s. Fix: check the path and"
+                + " format, or remove the table from the config if it is optional.",
+            table, path, key, rootMessage(e)),
+        e);
+  }
+
+  public static TenureException emptyInput(String table, String path) {
+    return new TenureException(
+        ExitCode.INVALID_INPUT,
+        String.format(
+            "Input table '%s' at %s has no usable rows: Tenure needs at least one purchase."
+                + " Fix: check the path, and the as-of date if you gave one.",
+            table, path),
+        null);
+  }
+
+  public static TenureException invalidInput(String message) {
+    return new TenureException(ExitCode.INVALID_INPUT, message, null);
+  }
+
+  public static TenureException invariant(String message) {
+    return new TenureException(
+        ExitCode.FAILURE,
+        "Internal consistency check failed, nothing was published: "
+            + message
+            + ". This is a bug; please report it with the run manifest.",
+        null);
+  }
+
+  public static TenureException failure(String message, Throwable cause) {
+    return new TenureException(ExitCode.FAILURE, message, cause);
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+}

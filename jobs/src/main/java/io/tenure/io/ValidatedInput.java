@@ -1,0 +1,67 @@
+package io.tenure.io;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.to_json;
+
+import io.tenure.config.InputSettings;
+import io.tenure.config.TableKind;
+import java.time.LocalDate;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * One input table after reading: every source row, cast to canonical columns and flagged with the
+ * reason it cannot be used (null when it can). Rows after the as-of date are neither used nor
+ * quarantined: they belong to a later run.
+ */
+public final class ValidatedInput {
+  private final InputSettings settings;
+  private final Dataset<Row> flagged;
+  private final List<String> columns;
+
+  ValidatedInput(InputSettings settings, Dataset<Row> flagged, List<String> columns) {
+    this.settings = settings;
+    this.flagged = flagged;
+    this.columns = List.copyOf(columns);
+  }
+
+  public TableKind table() {
+    return settings.table();
+  }
+
+  public InputSettings settings() {
+    return settings;
+  }
+
+  /** All rows with {@code _reason} and {@code _event_date}, for counting. */
+  public Dataset<Row> flagged() {
+    return flagged;
+  }
+
+  /** The usable rows up to and including {@code asOf}, canonical columns only. */
+  public Dataset<Row> clean(LocalDate asOf) {
+    return flagged
+        .where(col(InputReader.REASON).isNull().and(inScope(asOf)))
+        .select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /** Rows that cannot be used, in the quarantine table's layout. */
+  public Dataset<Row> quarantined() {
+    return flagged
+        .where(col(InputReader.REASON).isNotNull())
+        .select(
+            lit(table().key()).as(Quarantine.TABLE),
+            col(InputReader.REASON).as(Quarantine.REASON),
+            to_json(col(InputReader.RAW)).as(Quarantine.ROW_JSON),
+            col(InputReader.SOURCE_FILE).as(Quarantine.SOURCE_FILE));
+  }
+
+  /** Whether a row's event date is on or before the as-of date (rows without one are kept). */
+  static Column inScope(LocalDate asOf) {
+    Column date = col(InputReader.EVENT_DATE);
+    return date.isNull().or(date.leq(lit(java.sql.Date.valueOf(asOf))));
+  }
+}

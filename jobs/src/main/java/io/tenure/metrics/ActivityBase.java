@@ -1,0 +1,106 @@
+package io.tenure.metrics;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.tenure.io.InputReader;
+import java.time.ZoneId;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The shared base that metrics read instead of re-joining raw inputs: one row per customer and
+ * local day with their purchases and refunds, and one row per customer with their first purchase
+ * and optional attributes.
+ *
+ * @param customerDays customer_id, activity_date, purchases, purchase_amount, refunds,
+ *     refund_amount, net_revenue (purchase_amount − refund_amount)
+ * @param customers customer_id, first_purchase_date (null for a customer who never purchased),
+ *     first_channel, signup_date, segment, country
+ */
+public record ActivityBase(Dataset<Row> customerDays, Dataset<Row> customers) {
+
+  public static final String CUSTOMER_ID = "customer_id";
+  public static final String ACTIVITY_DATE = "activity_date";
+  public static final String PURCHASES = "purchases";
+  public static final String PURCHASE_AMOUNT = "purchase_amount";
+  public static final String REFUNDS = "refunds";
+  public static final String REFUND_AMOUNT = "refund_amount";
+  public static final String NET_REVENUE = "net_revenue";
+  public static final String FIRST_PURCHASE_DATE = "first_purchase_date";
+  public static final String FIRST_CHANNEL = "first_channel";
+  public static final String SIGNUP_DATE = "signup_date";
+  public static final String SEGMENT = "segment";
+  public static final String COUNTRY = "country";
+
+  /**
+   * Builds the base from clean transactions (canonical columns) and, when configured, clean
+   * customers.
+   */
+  public static ActivityBase build(
+      Dataset<Row> transactions, Optional<Dataset<Row>> customerTable, ZoneId zone) {
+    Column isPurchase = col("kind").equalTo("purchase");
+    Column zero = lit(0).cast(InputReader.AMOUNT_TYPE);
+    Dataset<Row> days =
+        transactions
+            .withColumn(ACTIVITY_DATE, Periods.localDate(col("occurred_at"), zone))
+            .groupBy(CUSTOMER_ID, ACTIVITY_DATE)
+            .agg(
+                count(when(isPurchase, 1)).as(PURCHASES),
+                coalesce(sum(when(isPurchase, col("amount"))), zero).as(PURCHASE_AMOUNT),
+                count(when(isPurchase.unary_$bang(), 1)).as(REFUNDS),
+                coalesce(sum(when(isPurchase.unary_$bang(), col("amount"))), zero)
+                    .as(REFUND_AMOUNT))
+            .withColumn(NET_REVENUE, col(PURCHASE_AMOUNT).minus(col(REFUND_AMOUNT)));
+
+    // The first purchase decides the first channel; ties on time break on transaction id.
+    Dataset<Row> firsts =
+        transactions
+            .where(isPurchase)
+            .groupBy(CUSTOMER_ID)
+            .agg(
+                min(struct(col("occurred_at"), col("transaction_id"), col("channel")))
+                    .as("first"))
+            .select(
+                col(CUSTOMER_ID),
+                Periods.localDate(col("first.occurred_at"), zone).as(FIRST_PURCHASE_DATE),
+                col("first.channel").as(FIRST_CHANNEL));
+
+    Dataset<Row> customers;
+    if (customerTable.isPresent()) {
+      // A customer listed twice keeps the earliest signup and the smallest attribute values, so
+      // that the result does not depend on file order.
+      Dataset<Row> attrs =
+          customerTable
+              .get()
+              .groupBy(CUSTOMER_ID)
+              .agg(
+                  min(Periods.localDate(col("signup_at"), zone)).as(SIGNUP_DATE),
+                  min(col(SEGMENT)).as(SEGMENT),
+                  min(col(COUNTRY)).as(COUNTRY));
+      customers = firsts.join(attrs, firsts.col(CUSTOMER_ID).equalTo(attrs.col(CUSTOMER_ID)), "full")
+          .select(
+              coalesce(firsts.col(CUSTOMER_ID), attrs.col(CUSTOMER_ID)).as(CUSTOMER_ID),
+              col(FIRST_PURCHASE_DATE),
+              col(FIRST_CHANNEL),
+              col(SIGNUP_DATE),
+              col(SEGMENT),
+              col(COUNTRY));
+    } else {
+      customers =
+          firsts
+              .withColumn(SIGNUP_DATE, lit(null).cast("date"))
+              .withColumn(SEGMENT, lit(null).cast("string"))
+              .withColumn(COUNTRY, lit(null).cast("string"));
+    }
+    return new ActivityBase(days, customers);
+  }
+}

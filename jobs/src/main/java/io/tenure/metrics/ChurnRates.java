@@ -1,0 +1,383 @@
+package io.tenure.metrics;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.tenure.config.ChurnDenominator;
+import io.tenure.config.Grain;
+import io.tenure.config.TenureSettings.ChurnSettings;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * Churn per period, from customer lifecycles.
+ *
+ * <p>A customer becomes active at their first purchase ("new"). An active customer churns on the
+ * day of an explicit cancellation, or on day d + N when their last purchase was on day d and they
+ * made no purchase on days d+1 … d+N (N = {@code churn.inactivity-days}); whichever comes first.
+ * A purchase after churn makes the customer active again ("reactivated"). An inactivity churn is
+ * only recognised once d + N is on or before the as-of date. A cancellation by a customer who is
+ * not active changes nothing (it is still counted in {@code cancellations}).
+ *
+ * <p>Per period: customers_at_start + new + reactivated − churned = customers_at_end. Counts are
+ * lifecycle events, so a customer who churns twice in one period counts twice. churn_rate divides
+ * by the configured denominator (default: churned customers who were active at the start /
+ * customers at start); retention_rate = 1 − churned_from_start / customers_at_start whatever the
+ * denominator.
+ */
+public final class ChurnRates {
+  public static final String TABLE = "churn_rates";
+  public static final String REASONS_TABLE = "churn_reasons";
+
+  public static final String PERIOD_START = "period_start";
+  public static final String PERIOD_END = "period_end";
+  public static final String IS_COMPLETE = "is_complete";
+  public static final String CUSTOMERS_AT_START = "customers_at_start";
+  public static final String NEW = "new_customers";
+  public static final String REACTIVATED = "reactivated_customers";
+  public static final String CHURNED = "churned_customers";
+  public static final String CUSTOMERS_AT_END = "customers_at_end";
+  public static final String CHURNED_FROM_START = "churned_from_start";
+  public static final String CHURNED_BY_CANCELLATION = "churned_by_cancellation";
+  public static final String CHURNED_BY_INACTIVITY = "churned_by_inactivity";
+  public static final String CHURN_RATE = "churn_rate";
+  public static final String CHURN_DENOMINATOR = "churn_denominator";
+  public static final String RETENTION_RATE = "retention_rate";
+  public static final String CANCELLATIONS = "cancellations";
+  public static final String REFUNDS = "refunds";
+  public static final String REFUND_AMOUNT = "refund_amount";
+  public static final String NET_REVENUE = "net_revenue";
+  public static final String CHURNED_REVENUE = "churned_revenue";
+  public static final String CHURN_TYPE = "churn_type";
+  public static final String REASON = "reason";
+  public static final String SHARE_OF_CHURNED = "share_of_churned";
+
+  /** churn_type of an inactivity churn; cancellations carry their kind. */
+  public static final String INACTIVITY = "inactivity";
+
+  static final String CUSTOMER_ID = ActivityBase.CUSTOMER_ID;
+  static final String SPELL = "spell";
+  static final String START_DATE = "start_date";
+  static final String CHURN_DATE = "churn_date";
+
+  private ChurnRates() {}
+
+  /**
+   * The period table, the breakdown by churn type and reason, and the lifecycle spells (one row
+   * per customer and active spell: customer_id, spell, start_date, churn_date, churn_type, reason),
+   * which the run checks and later metrics reuse.
+   */
+  public record Result(Dataset<Row> periods, Dataset<Row> reasons, Dataset<Row> spells) {}
+
+  /**
+   * @param transactions clean transactions (customer_id, occurred_at, kind)
+   * @param cancellations clean cancellations (customer_id, cancelled_at, kind, reason), if any
+   * @param customerDays the activity base's daily table
+   */
+  public static Result compute(
+      Dataset<Row> transactions,
+      Optional<Dataset<Row>> cancellations,
+      Dataset<Row> customerDays,
+      ChurnSettings settings,
+      Grain grain,
+      ZoneId zone,
+      LocalDate asOf) {
+    Dataset<Row> spells = spells(transactions, cancellations, settings.inactivityDays(), zone, asOf);
+
+    Column startPeriod = Periods.start(col(START_DATE), grain);
+    Column churnPeriod = Periods.start(col(CHURN_DATE), grain);
+    Dataset<Row> starts =
+        spells
+            .groupBy(startPeriod.as(PERIOD_START))
+            .agg(
+                count(when(col(SPELL).equalTo(1), 1)).as(NEW),
+                count(when(col(SPELL).gt(1), 1)).as(REACTIVATED));
+    Dataset<Row> churns =
+        spells
+            .where(col(CHURN_DATE).isNotNull())
+            .groupBy(churnPeriod.as(PERIOD_START))
+            .agg(
+                count(lit(1)).as(CHURNED),
+                count(when(startPeriod.lt(churnPeriod), 1)).as(CHURNED_FROM_START),
+                count(when(col(CHURN_TYPE).notEqual(INACTIVITY), 1)).as(CHURNED_BY_CANCELLATION),
+                count(when(col(CHURN_TYPE).equalTo(INACTIVITY), 1)).as(CHURNED_BY_INACTIVITY));
+    // State at each period end, counted from spells rather than accumulated from the event
+    // counts above, so that the balance check compares two different computations.
+    Column asOfDate = lit(java.sql.Date.valueOf(asOf));
+    Dataset<Row> grid =
+        starts
+            .agg(min(PERIOD_START).as("first"))
+            .select(
+                explode(
+                        sequence(
+                            col("first"),
+                            Periods.start(asOfDate, grain),
+                            expr("INTERVAL " + grain.sqlInterval())))
+                    .as(PERIOD_START));
+    Dataset<Row> openAtEnd =
+        spells
+            .crossJoin(org.apache.spark.sql.functions.broadcast(grid))
+            .where(
+                col(START_DATE)
+                    .lt(Periods.next(col(PERIOD_START), grain))
+                    .and(
+                        col(CHURN_DATE)
+                            .isNull()
+                            .or(col(CHURN_DATE).geq(Periods.next(col(PERIOD_START), grain)))))
+            .groupBy(PERIOD_START)
+            .agg(count(lit(1)).as(CUSTOMERS_AT_END));
+
+    Dataset<Row> money =
+        customerDays
+            .groupBy(Periods.start(col(ActivityBase.ACTIVITY_DATE), grain).as(PERIOD_START))
+            .agg(
+                sum(ActivityBase.REFUNDS).as(REFUNDS),
+                sum(ActivityBase.REFUND_AMOUNT).cast(Outputs.MONEY).as(REFUND_AMOUNT),
+                sum(ActivityBase.NET_REVENUE).cast(Outputs.MONEY).as(NET_REVENUE));
+    Dataset<Row> lost = churnedRevenue(spells, customerDays, settings, grain);
+    Dataset<Row> cancelCounts =
+        cancellations
+            .map(
+                c ->
+                    c.groupBy(
+                            Periods.start(Periods.localDate(col("cancelled_at"), zone), grain)
+                                .as(PERIOD_START))
+                        .agg(count(lit(1)).as(CANCELLATIONS)))
+            .orElse(null);
+
+    Dataset<Row> joined =
+        grid.join(starts, Outputs.using(PERIOD_START), "left")
+            .join(churns, Outputs.using(PERIOD_START), "left")
+            .join(openAtEnd, Outputs.using(PERIOD_START), "left")
+            .join(money, Outputs.using(PERIOD_START), "left")
+            .join(lost, Outputs.using(PERIOD_START), "left");
+    joined =
+        cancelCounts == null
+            ? joined.withColumn(CANCELLATIONS, lit(0L))
+            : joined.join(cancelCounts, Outputs.using(PERIOD_START), "left");
+    for (String c :
+        new String[] {
+          NEW,
+          REACTIVATED,
+          CHURNED,
+          CHURNED_FROM_START,
+          CHURNED_BY_CANCELLATION,
+          CHURNED_BY_INACTIVITY,
+          CUSTOMERS_AT_END,
+          CANCELLATIONS,
+          REFUNDS
+        }) {
+      joined = joined.withColumn(c, coalesce(col(c), lit(0L)));
+    }
+    Column zeroMoney = lit(0).cast(Outputs.MONEY);
+    for (String c : new String[] {REFUND_AMOUNT, NET_REVENUE, CHURNED_REVENUE}) {
+      joined = joined.withColumn(c, coalesce(col(c), zeroMoney));
+    }
+
+    // The grid is one row per period (hundreds at most), so an unpartitioned window is cheap.
+    WindowSpec ordered = Window.orderBy(PERIOD_START);
+    Column atStart = coalesce(lag(col(CUSTOMERS_AT_END), 1).over(ordered), lit(0L));
+    Dataset<Row> periods =
+        joined
+            .withColumn(CUSTOMERS_AT_START, atStart)
+            .select(
+                col(PERIOD_START),
+                date_add(Periods.next(col(PERIOD_START), grain), -1).as(PERIOD_END),
+                Periods.isComplete(col(PERIOD_START), asOfDate, grain).as(IS_COMPLETE),
+                col(CUSTOMERS_AT_START),
+                col(NEW),
+                col(REACTIVATED),
+                col(CHURNED),
+                col(CUSTOMERS_AT_END),
+                col(CHURNED_FROM_START),
+                col(CHURNED_BY_CANCELLATION),
+                col(CHURNED_BY_INACTIVITY),
+                churnRate(settings.denominator()).as(CHURN_RATE),
+                lit(settings.denominator().key()).as(CHURN_DENOMINATOR),
+                Outputs.ratio(
+                        col(CUSTOMERS_AT_START).minus(col(CHURNED_FROM_START)),
+                        col(CUSTOMERS_AT_START))
+                    .as(RETENTION_RATE),
+                col(CANCELLATIONS),
+                col(REFUNDS),
+                col(REFUND_AMOUNT),
+                col(NET_REVENUE),
+                col(CHURNED_REVENUE));
+
+    Dataset<Row> reasons =
+        spells
+            .where(col(CHURN_DATE).isNotNull())
+            .groupBy(churnPeriod.as(PERIOD_START), col(CHURN_TYPE), col(REASON))
+            .agg(count(lit(1)).as(CHURNED))
+            .withColumn(
+                SHARE_OF_CHURNED,
+                col(CHURNED).divide(sum(CHURNED).over(Window.partitionBy(PERIOD_START))))
+            .select(PERIOD_START, CHURN_TYPE, REASON, CHURNED, SHARE_OF_CHURNED);
+    return new Result(periods, reasons, spells);
+  }
+
+  private static Column churnRate(ChurnDenominator denominator) {
+    return switch (denominator) {
+      case START -> Outputs.ratio(col(CHURNED_FROM_START), col(CUSTOMERS_AT_START));
+      case AVERAGE ->
+          Outputs.ratio(
+              col(CHURNED), col(CUSTOMERS_AT_START).plus(col(CUSTOMERS_AT_END)).divide(2.0));
+      case EXPOSED ->
+          Outputs.ratio(
+              col(CHURNED), col(CUSTOMERS_AT_START).plus(col(NEW)).plus(col(REACTIVATED)));
+    };
+  }
+
+  /**
+   * Lifecycle spells: one row per customer and period of continuous activity.
+   *
+   * <p>Purchases and cancellations are ordered by time (a purchase first on a tie). A purchase
+   * starts a spell when it is the customer's first, when a cancellation came after the previous
+   * purchase, or when more than N days passed since the previous purchase. The spell ends at the
+   * first cancellation after its last purchase if that falls within N days, else N days after the
+   * last purchase; an end after the as-of date is not known yet (churn_date null).
+   */
+  static Dataset<Row> spells(
+      Dataset<Row> transactions,
+      Optional<Dataset<Row>> cancellations,
+      int inactivityDays,
+      ZoneId zone,
+      LocalDate asOf) {
+    Dataset<Row> purchases =
+        transactions
+            .where(col("kind").equalTo("purchase"))
+            .select(
+                col(CUSTOMER_ID),
+                col("occurred_at").as("ts"),
+                Periods.localDate(col("occurred_at"), zone).as("date"),
+                lit(0).as("etype"),
+                lit(null).cast("string").as("ckind"),
+                lit(null).cast("string").as("creason"));
+    Dataset<Row> events = purchases;
+    if (cancellations.isPresent()) {
+      events =
+          events.unionByName(
+              cancellations
+                  .get()
+                  .select(
+                      col(CUSTOMER_ID),
+                      col("cancelled_at").as("ts"),
+                      Periods.localDate(col("cancelled_at"), zone).as("date"),
+                      lit(1).as("etype"),
+                      col("kind").as("ckind"),
+                      col("reason").as("creason")));
+    }
+    WindowSpec byTime = Window.partitionBy(CUSTOMER_ID).orderBy(col("ts"), col("etype"));
+    // cancels_before: how many cancellations precede the event; the k-th cancellation has k.
+    Dataset<Row> numbered =
+        events.withColumn(
+            "cancels_before",
+            sum(col("etype"))
+                .over(byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
+
+    WindowSpec purchaseOrder = Window.partitionBy(CUSTOMER_ID).orderBy(col("ts"));
+    Column prevDate = lag(col("date"), 1).over(purchaseOrder);
+    Column prevCancels = lag(col("cancels_before"), 1).over(purchaseOrder);
+    Dataset<Row> starts =
+        numbered
+            .where(col("etype").equalTo(0))
+            .withColumn(
+                "is_start",
+                prevDate
+                    .isNull()
+                    .or(col("cancels_before").gt(prevCancels))
+                    .or(datediff(col("date"), prevDate).gt(inactivityDays))
+                    .cast("int"))
+            .withColumn(
+                SPELL,
+                sum(col("is_start"))
+                    .over(
+                        purchaseOrder.rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
+    Dataset<Row> spans =
+        starts
+            .groupBy(CUSTOMER_ID, SPELL)
+            .agg(
+                min(col("date")).as(START_DATE),
+                max(struct(col("ts"), col("date"), col("cancels_before"))).as("last"))
+            .select(
+                col(CUSTOMER_ID),
+                col(SPELL),
+                col(START_DATE),
+                col("last.date").as("last_date"),
+                col("last.cancels_before").plus(1).as("next_cancel"));
+
+    Column inactiveDate = date_add(col("last_date"), inactivityDays);
+    Dataset<Row> ended;
+    Column byCancel;
+    if (cancellations.isPresent()) {
+      Dataset<Row> cancels =
+          numbered
+              .where(col("etype").equalTo(1))
+              .select(
+                  col(CUSTOMER_ID),
+                  col("cancels_before").as("next_cancel"),
+                  col("date").as("cancel_date"),
+                  col("ckind"),
+                  col("creason"));
+      ended = spans.join(cancels, Outputs.using(CUSTOMER_ID, "next_cancel"), "left");
+      byCancel = coalesce(col("cancel_date").leq(inactiveDate), lit(false));
+    } else {
+      ended =
+          spans
+              .withColumn("cancel_date", lit(null).cast("date"))
+              .withColumn("ckind", lit(null).cast("string"))
+              .withColumn("creason", lit(null).cast("string"));
+      byCancel = lit(false);
+    }
+    Column endDate = when(byCancel, col("cancel_date")).otherwise(inactiveDate);
+    Column known = endDate.leq(lit(java.sql.Date.valueOf(asOf)));
+    return ended.select(
+        col(CUSTOMER_ID),
+        col(SPELL),
+        col(START_DATE),
+        when(known, endDate).as(CHURN_DATE),
+        when(known, when(byCancel, col("ckind")).otherwise(lit(INACTIVITY))).as(CHURN_TYPE),
+        when(known, when(byCancel, col("creason")).otherwise(lit(INACTIVITY))).as(REASON));
+  }
+
+  /**
+   * Net revenue each churned customer brought in the {@code revenue-lookback-days} days up to and
+   * including their churn date, summed by churn period.
+   */
+  private static Dataset<Row> churnedRevenue(
+      Dataset<Row> spells, Dataset<Row> customerDays, ChurnSettings settings, Grain grain) {
+    Dataset<Row> churned =
+        spells.where(col(CHURN_DATE).isNotNull()).select(CUSTOMER_ID, CHURN_DATE);
+    Column inWindow =
+        col(ActivityBase.ACTIVITY_DATE)
+            .gt(date_add(col(CHURN_DATE), -settings.revenueLookbackDays()))
+            .and(col(ActivityBase.ACTIVITY_DATE).leq(col(CHURN_DATE)));
+    return churned
+        .join(customerDays, Outputs.using(CUSTOMER_ID))
+        .where(inWindow)
+        .groupBy(Periods.start(col(CHURN_DATE), grain).as(PERIOD_START))
+        .agg(
+            sum(ActivityBase.NET_REVENUE)
+                .cast(Outputs.MONEY)
+                .as(CHURNED_REVENUE));
+  }
+}

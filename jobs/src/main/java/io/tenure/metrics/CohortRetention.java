@@ -1,0 +1,185 @@
+package io.tenure.metrics;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.tenure.config.Breakdown;
+import io.tenure.config.CohortAnchor;
+import io.tenure.config.Grain;
+import io.tenure.io.InputReader;
+import java.time.LocalDate;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * Cohort retention: of the customers acquired in a period (the cohort), the share that purchased
+ * again k periods later.
+ *
+ * <ul>
+ *   <li>cohort: the period of the customer's first purchase, or of {@code signup_at} with anchor
+ *       {@code signup} (customers without a signup date fall back to their first purchase);
+ *   <li>active_customers(c, k): cohort members with at least one purchase in period c + k; refunds
+ *       alone do not make a customer active; activity before the cohort period is ignored;
+ *   <li>retention_rate = active_customers / cohort_size; revenue = net revenue (purchases − refunds)
+ *       of cohort members in the period; revenue_retention = revenue / revenue at k = 0, null when
+ *       the period-0 revenue is not positive;
+ *   <li>every cell from k = 0 to the as-of period is present (zeros included); is_complete is false
+ *       for the period that contains the as-of date when that date is not its last day.
+ * </ul>
+ *
+ * The summary pools complete cells over cohorts: retention_rate = Σ active / Σ cohort_size, which
+ * weights each cohort by its size.
+ */
+public final class CohortRetention {
+  public static final String TABLE = "cohort_retention";
+  public static final String SUMMARY_TABLE = "cohort_retention_summary";
+
+  public static final String BREAKDOWN = "breakdown";
+  public static final String BREAKDOWN_VALUE = "breakdown_value";
+  public static final String COHORT_START = "cohort_start";
+  public static final String PERIOD_INDEX = "period_index";
+  public static final String PERIOD_START = "period_start";
+  public static final String COHORT_SIZE = "cohort_size";
+  public static final String ACTIVE_CUSTOMERS = "active_customers";
+  public static final String RETENTION_RATE = "retention_rate";
+  public static final String REVENUE = "revenue";
+  public static final String REVENUE_RETENTION = "revenue_retention";
+  public static final String IS_COMPLETE = "is_complete";
+  public static final String COHORTS = "cohorts";
+  public static final String COHORT_CUSTOMERS = "cohort_customers";
+  public static final String BASE_REVENUE = "base_revenue";
+
+  /** Breakdown name and value of the rows over all customers. */
+  public static final String TOTAL = "total";
+
+  public static final String ALL = "all";
+  public static final String UNKNOWN = "unknown";
+
+  private static final String[] CELL_KEYS = {BREAKDOWN, BREAKDOWN_VALUE, COHORT_START};
+
+  private CohortRetention() {}
+
+  /** The cohort table and its summary. */
+  public record Result(Dataset<Row> cells, Dataset<Row> summary) {}
+
+  public static Result compute(
+      ActivityBase base, Grain grain, CohortAnchor anchor, Breakdown breakdown, LocalDate asOf) {
+    Column cohortDate =
+        anchor == CohortAnchor.SIGNUP
+            ? coalesce(col(ActivityBase.SIGNUP_DATE), col(ActivityBase.FIRST_PURCHASE_DATE))
+            : col(ActivityBase.FIRST_PURCHASE_DATE);
+    Dataset<Row> members =
+        base.customers()
+            .withColumn(COHORT_START, Periods.start(cohortDate, grain))
+            .where(col(COHORT_START).isNotNull());
+    Dataset<Row> keyed =
+        members.select(
+            col(ActivityBase.CUSTOMER_ID),
+            col(COHORT_START),
+            lit(TOTAL).as(BREAKDOWN),
+            lit(ALL).as(BREAKDOWN_VALUE));
+    if (breakdown != Breakdown.NONE) {
+      keyed =
+          keyed.unionByName(
+              members.select(
+                  col(ActivityBase.CUSTOMER_ID),
+                  col(COHORT_START),
+                  lit(breakdown.key()).as(BREAKDOWN),
+                  coalesce(col(breakdown.column()), lit(UNKNOWN)).as(BREAKDOWN_VALUE)));
+    }
+
+    Dataset<Row> customerPeriods =
+        base.customerDays()
+            .withColumn(PERIOD_START, Periods.start(col(ActivityBase.ACTIVITY_DATE), grain))
+            .groupBy(ActivityBase.CUSTOMER_ID, PERIOD_START)
+            .agg(
+                max(col(ActivityBase.PURCHASES).gt(0)).as("active"),
+                sum(col(ActivityBase.NET_REVENUE)).as(REVENUE));
+
+    Dataset<Row> activity =
+        customerPeriods
+            .join(keyed, ActivityBase.CUSTOMER_ID)
+            .withColumn(PERIOD_INDEX, Periods.index(col(COHORT_START), col(PERIOD_START), grain))
+            .where(col(PERIOD_INDEX).geq(0))
+            .groupBy(BREAKDOWN, BREAKDOWN_VALUE, COHORT_START, PERIOD_INDEX)
+            .agg(
+                count(when(col("active"), 1)).as(ACTIVE_CUSTOMERS),
+                sum(col(REVENUE)).as(REVENUE));
+
+    Column asOfDate = lit(java.sql.Date.valueOf(asOf));
+    Column lastIndex = Periods.index(col(COHORT_START), Periods.start(asOfDate, grain), grain);
+    Dataset<Row> grid =
+        keyed
+            .groupBy(CELL_KEYS[0], CELL_KEYS[1], CELL_KEYS[2])
+            .agg(count(lit(1)).as(COHORT_SIZE))
+            .withColumn(PERIOD_INDEX, explode(sequence(lit(0), lastIndex)));
+
+    WindowSpec cohort = Window.partitionBy(CELL_KEYS[0], CELL_KEYS[1], CELL_KEYS[2]);
+    Column zero = lit(0).cast(InputReader.AMOUNT_TYPE);
+    Dataset<Row> cells =
+        grid.join(activity, Outputs.using(BREAKDOWN, BREAKDOWN_VALUE, COHORT_START, PERIOD_INDEX), "left")
+            .withColumn(ACTIVE_CUSTOMERS, coalesce(col(ACTIVE_CUSTOMERS), lit(0L)))
+            .withColumn(REVENUE, coalesce(col(REVENUE), zero).cast(Outputs.MONEY))
+            .withColumn(
+                PERIOD_START, periodAt(col(COHORT_START), col(PERIOD_INDEX), grain))
+            .withColumn(
+                BASE_REVENUE, max(when(col(PERIOD_INDEX).equalTo(0), col(REVENUE))).over(cohort))
+            .select(
+                col(BREAKDOWN),
+                col(BREAKDOWN_VALUE),
+                col(COHORT_START),
+                col(PERIOD_INDEX),
+                col(PERIOD_START),
+                col(COHORT_SIZE),
+                col(ACTIVE_CUSTOMERS),
+                col(ACTIVE_CUSTOMERS).divide(col(COHORT_SIZE)).as(RETENTION_RATE),
+                col(REVENUE),
+                Outputs.ratio(col(REVENUE), col(BASE_REVENUE)).as(REVENUE_RETENTION),
+                Periods.isComplete(col(PERIOD_START), asOfDate, grain).as(IS_COMPLETE));
+
+    Dataset<Row> summary =
+        cells
+            .where(col(IS_COMPLETE))
+            .withColumn(
+                BASE_REVENUE, max(when(col(PERIOD_INDEX).equalTo(0), col(REVENUE))).over(cohort))
+            .groupBy(BREAKDOWN, BREAKDOWN_VALUE, PERIOD_INDEX)
+            .agg(
+                count(lit(1)).as(COHORTS),
+                sum(COHORT_SIZE).as(COHORT_CUSTOMERS),
+                sum(ACTIVE_CUSTOMERS).as(ACTIVE_CUSTOMERS),
+                sum(REVENUE).cast(Outputs.MONEY).as(REVENUE),
+                sum(BASE_REVENUE).cast(Outputs.MONEY).as(BASE_REVENUE))
+            .select(
+                col(BREAKDOWN),
+                col(BREAKDOWN_VALUE),
+                col(PERIOD_INDEX),
+                col(COHORTS),
+                col(COHORT_CUSTOMERS),
+                col(ACTIVE_CUSTOMERS),
+                col(ACTIVE_CUSTOMERS).divide(col(COHORT_CUSTOMERS)).as(RETENTION_RATE),
+                col(REVENUE),
+                col(BASE_REVENUE),
+                Outputs.ratio(col(REVENUE), col(BASE_REVENUE)).as(REVENUE_RETENTION));
+    return new Result(cells, summary);
+  }
+
+  /** The start of the period {@code index} periods after {@code cohortStart}. */
+  static Column periodAt(Column cohortStart, Column index, Grain grain) {
+    return switch (grain) {
+      case DAY -> org.apache.spark.sql.functions.date_add(cohortStart, index);
+      case WEEK -> org.apache.spark.sql.functions.date_add(cohortStart, index.multiply(7));
+      case MONTH -> org.apache.spark.sql.functions.add_months(cohortStart, index);
+      case QUARTER -> org.apache.spark.sql.functions.add_months(cohortStart, index.multiply(3));
+    };
+  }
+}

@@ -1,0 +1,31 @@
+package io.tenure.metrics;
+
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+
+/** Conventions shared by all output tables. */
+public final class Outputs {
+  private Outputs() {}
+
+  /** Money columns in outputs: wide enough for sums over billions of rows. */
+  public static final DecimalType MONEY = DataTypes.createDecimalType(38, 4);
+
+  /**
+   * {@code numerator / denominator} as a double, null when the denominator is zero, negative or
+   * null. Output tables never hold NaN: SQL engines treat NaN inconsistently in aggregates.
+   */
+  public static Column ratio(Column numerator, Column denominator) {
+    return when(denominator.gt(0), numerator.cast("double").divide(denominator.cast("double")))
+        .otherwise(lit(null).cast("double"));
+  }
+
+  /** Column names for {@code Dataset.join(right, usingColumns, joinType)} from Java. */
+  @SuppressWarnings("deprecation")
+  public static scala.collection.Seq<String> using(String... names) {
+    return scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(names)).toSeq();
+  }
+}

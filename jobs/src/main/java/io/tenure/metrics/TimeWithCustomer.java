@@ -1,0 +1,187 @@
+package io.tenure.metrics;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.grouping;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.tenure.config.Grain;
+import io.tenure.config.TenureSettings.TimeWithCustomerSettings;
+import java.time.ZoneId;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Time with customer: how long staff spend on each customer contact.
+ *
+ * <p>duration_seconds = handle_seconds when the source gives it, else closed_at − opened_at; a
+ * contact with neither (still open, or never timed) counts in {@code interactions} but not in the
+ * duration statistics. A contact belongs to the period in which it was opened.
+ *
+ * <p>Statistics per period × channel × category, rolled up to period × channel, period, and all
+ * periods (the rolled-up dimension reads {@code all}; {@code level} names the grouping).
+ * Percentiles use Spark's percentile_approx: the returned value is an observed duration whose rank
+ * is within n / {@code percentile-accuracy} of the exact rank (exact when n is below the accuracy).
+ */
+public final class TimeWithCustomer {
+  public static final String TABLE = "time_with_customer";
+  public static final String HISTOGRAM_TABLE = "time_with_customer_histogram";
+  public static final String CUSTOMER_TABLE = "customer_time_with_customer";
+
+  public static final String LEVEL = "level";
+  public static final String PERIOD_START = "period_start";
+  public static final String CHANNEL = "channel";
+  public static final String CATEGORY = "category";
+  public static final String INTERACTIONS = "interactions";
+  public static final String TIMED = "timed_interactions";
+  public static final String MEAN = "mean_seconds";
+  public static final String P50 = "p50_seconds";
+  public static final String P75 = "p75_seconds";
+  public static final String P90 = "p90_seconds";
+  public static final String P95 = "p95_seconds";
+  public static final String P99 = "p99_seconds";
+  public static final String MAX = "max_seconds";
+  public static final String TOTAL_HOURS = "total_hours";
+  public static final String TOTAL_SECONDS = "total_seconds";
+  public static final String BUCKET = "bucket";
+  public static final String LOWER = "lower_seconds";
+  public static final String UPPER = "upper_seconds";
+  public static final String SHARE = "share";
+  public static final String CUSTOMER_ID = ActivityBase.CUSTOMER_ID;
+
+  public static final String ALL = "all";
+  static final String DURATION = "duration_seconds";
+
+  private TimeWithCustomer() {}
+
+  /** Statistics, histogram and per-customer tables. */
+  public record Result(Dataset<Row> stats, Dataset<Row> histogram, Dataset<Row> perCustomer) {}
+
+  public static Result compute(
+      Dataset<Row> interactions, TimeWithCustomerSettings settings, Grain grain, ZoneId zone) {
+    Column fromTimestamps =
+        col("closed_at").cast("double").minus(col("opened_at").cast("double"));
+    Dataset<Row> timed =
+        interactions
+            .select(
+                col(CUSTOMER_ID),
+                col(CHANNEL),
+                col(CATEGORY),
+                Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
+                coalesce(col("handle_seconds"), fromTimestamps).as(DURATION));
+
+    Column d = col(DURATION);
+    Column[] percentiles =
+        new Column[] {lit(0.5), lit(0.75), lit(0.9), lit(0.95), lit(0.99)};
+    Dataset<Row> stats =
+        timed
+            .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))
+            .agg(
+                count(lit(1)).as(INTERACTIONS),
+                count(d).as(TIMED),
+                avg(d).as(MEAN),
+                percentile_approx(d, array(percentiles), lit(settings.percentileAccuracy()))
+                    .as("q"),
+                max(d).as(MAX),
+                coalesce(sum(d), lit(0.0)).divide(3600.0).as(TOTAL_HOURS),
+                grouping(col(PERIOD_START)).as("g_period"),
+                grouping(col(CHANNEL)).as("g_channel"),
+                grouping(col(CATEGORY)).as("g_category"))
+            .select(
+                level(col("g_period"), col("g_channel"), col("g_category")).as(LEVEL),
+                col(PERIOD_START),
+                rolled(CHANNEL, "g_channel"),
+                rolled(CATEGORY, "g_category"),
+                col(INTERACTIONS),
+                col(TIMED),
+                col(MEAN),
+                col("q").getItem(0).as(P50),
+                col("q").getItem(1).as(P75),
+                col("q").getItem(2).as(P90),
+                col("q").getItem(3).as(P95),
+                col("q").getItem(4).as(P99),
+                col(MAX),
+                col(TOTAL_HOURS));
+
+    Dataset<Row> histogram = histogram(timed.where(d.isNotNull()), settings.histogramBase());
+
+    Dataset<Row> perCustomer =
+        timed
+            .groupBy(CUSTOMER_ID, PERIOD_START)
+            .agg(
+                count(lit(1)).as(INTERACTIONS),
+                count(d).as(TIMED),
+                coalesce(sum(d), lit(0.0)).as(TOTAL_SECONDS),
+                avg(d).as(MEAN))
+            .select(CUSTOMER_ID, PERIOD_START, INTERACTIONS, TIMED, TOTAL_SECONDS, MEAN);
+    return new Result(stats, histogram, perCustomer);
+  }
+
+  /**
+   * Log-spaced buckets with ratio {@code base}: bucket 0 holds [0, base) seconds, bucket k ≥ 1
+   * holds [base^k, base^(k+1)). Per period × channel, period, and overall.
+   */
+  static Dataset<Row> histogram(Dataset<Row> timed, double base) {
+    Column d = col(DURATION);
+    Column guess = floor(log(base, d));
+    // log() is inexact near bucket bounds (log2(8) may be 2.9999…); correct by one either way.
+    Column k =
+        when(d.lt(base), lit(0L))
+            .when(pow(lit(base), guess.plus(1)).leq(d), guess.plus(1))
+            .when(pow(lit(base), guess).gt(d), guess.minus(1))
+            .otherwise(guess);
+    // Bucket leads the rollup so that every grouping set keeps it: (bucket, period, channel),
+    // (bucket, period) and (bucket); the set without bucket is dropped.
+    Dataset<Row> levels =
+        timed
+            .withColumn(BUCKET, k.cast("int"))
+            .rollup(col(BUCKET), col(PERIOD_START), col(CHANNEL))
+            .agg(
+                count(lit(1)).as(INTERACTIONS),
+                grouping(col(PERIOD_START)).as("g_period"),
+                grouping(col(CHANNEL)).as("g_channel"),
+                grouping(col(BUCKET)).as("g_bucket"))
+            .where(col("g_bucket").equalTo(0));
+    return levels
+        .select(
+            when(col("g_period").equalTo(1), lit("overall"))
+                .when(col("g_channel").equalTo(1), lit("period"))
+                .otherwise(lit("period_channel"))
+                .as(LEVEL),
+            col(PERIOD_START),
+            when(col("g_channel").equalTo(1), lit(ALL)).otherwise(col(CHANNEL)).as(CHANNEL),
+            col(BUCKET),
+            when(col(BUCKET).equalTo(0), lit(0.0)).otherwise(pow(lit(base), col(BUCKET))).as(LOWER),
+            pow(lit(base), col(BUCKET).plus(1)).as(UPPER),
+            col(INTERACTIONS))
+        .withColumn(
+            SHARE,
+            col(INTERACTIONS)
+                .divide(
+                    sum(col(INTERACTIONS))
+                        .over(Window.partitionBy(col(LEVEL), col(PERIOD_START), col(CHANNEL)))));
+  }
+
+  private static Column level(Column gPeriod, Column gChannel, Column gCategory) {
+    return when(gPeriod.equalTo(1), lit("overall"))
+        .when(gChannel.equalTo(1), lit("period"))
+        .when(gCategory.equalTo(1), lit("period_channel"))
+        .otherwise(lit("period_channel_category"));
+  }
+
+  private static Column rolled(String name, String groupingFlag) {
+    return when(col(groupingFlag).equalTo(1), lit(ALL)).otherwise(col(name)).as(name);
+  }
+}

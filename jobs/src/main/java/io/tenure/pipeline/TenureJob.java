@@ -1,0 +1,266 @@
+package io.tenure.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.tenure.config.TableKind;
+import io.tenure.config.TenureSettings;
+import io.tenure.errors.Errors;
+import io.tenure.io.InputProfile;
+import io.tenure.io.InputReader;
+import io.tenure.io.OutputWriter;
+import io.tenure.io.Quarantine;
+import io.tenure.io.ValidatedInput;
+import io.tenure.metrics.ActivityBase;
+import io.tenure.metrics.ChurnRates;
+import io.tenure.metrics.CohortRetention;
+import io.tenure.metrics.TimeWithCustomer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Tenure run: read and validate the inputs, build the shared activity base, compute the
+ * selected metric families, stage every table, check the invariants, then publish atomically.
+ */
+public final class TenureJob {
+  private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
+
+  private final SparkSession spark;
+  private final TenureSettings settings;
+  private final Set<MetricFamily> selected;
+
+  public TenureJob(SparkSession spark, TenureSettings settings, Set<MetricFamily> selected) {
+    this.spark = spark;
+    this.settings = settings;
+    this.selected = selected.isEmpty() ? EnumSet.allOf(MetricFamily.class) : EnumSet.copyOf(selected);
+  }
+
+  /** Reads and checks the inputs, writes nothing. */
+  public RunResult validate() {
+    Instant started = Instant.now();
+    Prepared p = prepare();
+    return new RunResult(
+        p.asOf, p.profiles, Map.of(), skipped(), null, Duration.between(started, Instant.now()));
+  }
+
+  /** Computes and publishes all selected tables for the as-of date. */
+  public RunResult execute() {
+    Instant started = Instant.now();
+    Prepared p = prepare();
+    String runId = p.asOf + "-" + UUID.randomUUID().toString().substring(0, 8);
+    OutputWriter writer = new OutputWriter(spark, settings.outputPath(), p.asOf, runId);
+    try {
+      Map<String, Long> outputs = doExecute(p, writer);
+      Duration duration = Duration.between(started, Instant.now());
+      String json =
+          Manifest.json(
+              runId, p.asOf, settings, started, duration, p.profiles, outputs, skipped());
+      String manifest =
+          Stages.run(spark, "publish", "Publish outputs", () -> writer.publish(json).toString());
+      return new RunResult(p.asOf, p.profiles, outputs, skipped(), manifest, duration);
+    } catch (RuntimeException e) {
+      writer.abort();
+      throw e;
+    }
+  }
+
+  private Map<String, Long> doExecute(Prepared p, OutputWriter writer) {
+    Map<String, Long> outputs = new LinkedHashMap<>();
+    Dataset<Row> transactions = p.clean(TableKind.TRANSACTIONS).orElseThrow();
+    ActivityBase base =
+        ActivityBase.build(transactions, p.clean(TableKind.CUSTOMERS), settings.zone());
+    // Both cohort retention and churn read the daily base; computing it once pays for itself.
+    base.customerDays().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      for (MetricFamily family : selected) {
+        if (skipped().containsKey(family.key())) {
+          LOG.warn("Skipping {}: {}", family.key(), skipped().get(family.key()));
+          continue;
+        }
+        switch (family) {
+          case COHORT_RETENTION -> {
+            CohortRetention.Result r =
+                Stages.run(
+                    spark,
+                    "cohort_retention:write",
+                    "Cohort retention",
+                    () ->
+                        CohortRetention.compute(
+                            base,
+                            settings.grain(),
+                            settings.cohort().anchor(),
+                            settings.cohort().breakdown(),
+                            p.asOf));
+            stage(writer, outputs, CohortRetention.TABLE, r.cells(), 1);
+            stage(writer, outputs, CohortRetention.SUMMARY_TABLE, r.summary(), 1);
+          }
+          case CHURN_RATES -> {
+            ChurnRates.Result r =
+                ChurnRates.compute(
+                    transactions,
+                    p.clean(TableKind.CANCELLATIONS),
+                    base.customerDays(),
+                    settings.churn(),
+                    settings.grain(),
+                    settings.zone(),
+                    p.asOf);
+            stage(writer, outputs, ChurnRates.TABLE, r.periods(), 1);
+            stage(writer, outputs, ChurnRates.REASONS_TABLE, r.reasons(), 1);
+            Checks.churnBalance(writer.readStaged(ChurnRates.TABLE));
+          }
+          case TIME_WITH_CUSTOMER -> {
+            TimeWithCustomer.Result r =
+                TimeWithCustomer.compute(
+                    p.clean(TableKind.INTERACTIONS).orElseThrow(),
+                    settings.timeWithCustomer(),
+                    settings.grain(),
+                    settings.zone());
+            stage(writer, outputs, TimeWithCustomer.TABLE, r.stats(), 1);
+            stage(writer, outputs, TimeWithCustomer.HISTOGRAM_TABLE, r.histogram(), 1);
+            stage(writer, outputs, TimeWithCustomer.CUSTOMER_TABLE, r.perCustomer(), 0);
+          }
+        }
+      }
+      Dataset<Row> quarantine = spark.createDataFrame(List.of(), Quarantine.SCHEMA);
+      for (ValidatedInput in : p.inputs.values()) {
+        quarantine = quarantine.unionByName(in.quarantined());
+      }
+      stage(writer, outputs, Quarantine.NAME, quarantine, 1);
+      return outputs;
+    } finally {
+      base.customerDays().unpersist();
+    }
+  }
+
+  private void stage(
+      OutputWriter writer, Map<String, Long> outputs, String table, Dataset<Row> df, int files) {
+    long rows =
+        Stages.run(spark, table + ":write", "Compute and stage " + table, () -> writer.stage(table, df, files));
+    LOG.info("Staged {} ({} rows)", table, rows);
+    outputs.put(table, rows);
+  }
+
+  /** Families that cannot run because an input they need is not configured. */
+  private Map<String, String> skipped() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (MetricFamily f : selected) {
+      for (TableKind need : f.needs()) {
+        if (!settings.has(need)) {
+          out.put(
+              f.key(),
+              "input '" + need.key() + "' is not configured (" + need.configPath() + ".path)");
+        }
+      }
+    }
+    if (selected.contains(MetricFamily.CHURN_RATES) && !settings.has(TableKind.CANCELLATIONS)) {
+      LOG.info("No cancellations input: churn is inactivity-based only");
+    }
+    return out;
+  }
+
+  private Prepared prepare() {
+    InputReader reader = new InputReader(spark, settings);
+    Map<TableKind, ValidatedInput> inputs = new EnumMap<>(TableKind.class);
+    Map<TableKind, InputProfile.DailyCounts> counts = new EnumMap<>(TableKind.class);
+    for (TableKind kind : TableKind.values()) {
+      settings
+          .input(kind)
+          .ifPresent(
+              in -> {
+                ValidatedInput v = reader.read(in);
+                inputs.put(kind, v);
+                counts.put(
+                    kind,
+                    Stages.run(
+                        spark,
+                        kind.key() + ":profile",
+                        "Validate and count " + kind.key(),
+                        () -> InputProfile.DailyCounts.of(v)));
+              });
+    }
+    LocalDate asOf =
+        settings
+            .asOf()
+            .or(
+                () ->
+                    counts.entrySet().stream()
+                        .filter(e -> e.getKey() != TableKind.CUSTOMERS)
+                        .map(e -> e.getValue().lastUsableDate())
+                        .flatMap(Optional::stream)
+                        .max(LocalDate::compareTo))
+            .orElseThrow(
+                () ->
+                    Errors.emptyInput(
+                        TableKind.TRANSACTIONS.key(),
+                        settings.input(TableKind.TRANSACTIONS).orElseThrow().path()));
+    List<InputProfile> profiles = new ArrayList<>();
+    counts.values().forEach(c -> profiles.add(c.profile(asOf)));
+    InputProfile tx = profiles.get(0);
+    if (tx.rowsUsed() == 0) {
+      throw Errors.emptyInput(
+          TableKind.TRANSACTIONS.key(),
+          settings.input(TableKind.TRANSACTIONS).orElseThrow().path()
+              + " (up to as-of " + asOf + ")");
+    }
+    for (InputProfile pr : profiles) {
+      LOG.info(
+          "Input {}: {} rows read, {} used, {} quarantined {}, {} after as-of {}",
+          pr.table().key(),
+          pr.rowsRead(),
+          pr.rowsUsed(),
+          pr.rowsQuarantined(),
+          pr.quarantinedByReason(),
+          pr.rowsAfterAsOf(),
+          asOf);
+    }
+    return new Prepared(inputs, profiles, asOf);
+  }
+
+  /** Inputs read and counted, with the as-of date fixed. */
+  private record Prepared(
+      Map<TableKind, ValidatedInput> inputs, List<InputProfile> profiles, LocalDate asOf) {
+    Optional<Dataset<Row>> clean(TableKind kind) {
+      return Optional.ofNullable(inputs.get(kind)).map(v -> v.clean(asOf));
+    }
+  }
+
+  /** Invariants checked on staged outputs before anything is published. */
+  static final class Checks {
+    private Checks() {}
+
+    static void churnBalance(Dataset<Row> periods) {
+      long broken =
+          periods
+              .where(
+                  col(ChurnRates.CUSTOMERS_AT_START)
+                      .plus(col(ChurnRates.NEW))
+                      .plus(col(ChurnRates.REACTIVATED))
+                      .minus(col(ChurnRates.CHURNED))
+                      .notEqual(col(ChurnRates.CUSTOMERS_AT_END))
+                      .or(col(ChurnRates.CHURNED_FROM_START).gt(col(ChurnRates.CUSTOMERS_AT_START))))
+              .count();
+      if (broken > 0) {
+        throw Errors.invariant(
+            "churn_rates: customers_at_start + new + reactivated - churned != customers_at_end"
+                + " (or more churned from start than at start) in "
+                + broken
+                + " period(s)");
+      }
+    }
+  }
+}
