@@ -1,0 +1,193 @@
+package io.tenure.metrics;
+
+import static io.tenure.testing.Rows.cancel;
+import static io.tenure.testing.Rows.purchase;
+import static io.tenure.testing.Rows.refund;
+import static io.tenure.testing.Rows.sorted;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tenure.config.ChurnDenominator;
+import io.tenure.config.Grain;
+import io.tenure.config.TenureSettings.ChurnSettings;
+import io.tenure.testing.Rows;
+import io.tenure.testing.SparkExtension;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Hand-computed churn on five customers, 30-day inactivity window, monthly periods (2024 is a leap
+ * year):
+ *
+ * <pre>
+ * A: buys Jan 10 only                         -> new Jan, churns Feb 9 (inactivity)
+ * B: buys Jan 5, cancels Jan 20 (voluntary)   -> new and churned in its signup month
+ * C: buys Jan 15, Feb 1, Mar 20               -> churns Mar 2, reactivated Mar 20, churns Apr 19
+ * D: buys Apr 25                              -> new Apr, still active on Apr 30
+ * E: buys Feb 28, refund Mar 1, buys Mar 29   -> gap of exactly 30 days is no churn; churns Apr 28
+ * F: cancels Feb 15 without ever buying       -> counted as a cancellation, churns nobody
+ * </pre>
+ */
+@ExtendWith(SparkExtension.class)
+class ChurnRatesTest {
+
+  private static Dataset<Row> transactions(SparkSession spark) {
+    return Rows.df(
+        spark,
+        Rows.TRANSACTIONS,
+        purchase("A", "2024-01-10T12:00:00Z", "10"),
+        purchase("B", "2024-01-05T12:00:00Z", "20"),
+        purchase("C", "2024-01-15T12:00:00Z", "30"),
+        purchase("C", "2024-02-01T12:00:00Z", "40"),
+        purchase("C", "2024-03-20T12:00:00Z", "50"),
+        purchase("D", "2024-04-25T12:00:00Z", "60"),
+        purchase("E", "2024-02-28T12:00:00Z", "70"),
+        refund("E", "2024-03-01T12:00:00Z", "5"),
+        purchase("E", "2024-03-29T12:00:00Z", "80"));
+  }
+
+  private static Dataset<Row> cancellations(SparkSession spark) {
+    return Rows.df(
+        spark,
+        Rows.CANCELLATIONS,
+        cancel("B", "2024-01-20T09:00:00Z", "voluntary", "too_expensive"),
+        cancel("F", "2024-02-15T09:00:00Z", "voluntary", "moved"));
+  }
+
+  private static ChurnRates.Result compute(
+      SparkSession spark, Dataset<Row> tx, ChurnDenominator denominator, LocalDate asOf) {
+    ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC);
+    return ChurnRates.compute(
+        tx,
+        Optional.of(cancellations(spark)),
+        base.customerDays(),
+        new ChurnSettings(30, denominator, 365),
+        Grain.MONTH,
+        ZoneOffset.UTC,
+        asOf);
+  }
+
+  @Test
+  void periodsMatchHandComputedLifecycles(SparkSession spark) {
+    ChurnRates.Result r =
+        compute(spark, transactions(spark), ChurnDenominator.START, LocalDate.of(2024, 4, 30));
+
+    assertThat(
+            sorted(
+                r.periods(),
+                "period_start",
+                "period_end",
+                "is_complete",
+                "customers_at_start",
+                "new_customers",
+                "reactivated_customers",
+                "churned_customers",
+                "customers_at_end",
+                "churned_from_start",
+                "churned_by_cancellation",
+                "churned_by_inactivity",
+                "churn_rate",
+                "retention_rate",
+                "cancellations"))
+        .containsExactly(
+            "2024-01-01 | 2024-01-31 | true | 0 | 3 | 0 | 1 | 2 | 0 | 1 | 0 | null | null | 1",
+            "2024-02-01 | 2024-02-29 | true | 2 | 1 | 0 | 1 | 2 | 1 | 0 | 1 | 0.5 | 0.5 | 1",
+            "2024-03-01 | 2024-03-31 | true | 2 | 0 | 1 | 1 | 2 | 1 | 0 | 1 | 0.5 | 0.5 | 0",
+            "2024-04-01 | 2024-04-30 | true | 2 | 1 | 0 | 2 | 1 | 2 | 0 | 2 | 1.0 | 0.0 | 0");
+  }
+
+  @Test
+  void revenueColumnsCountRefundsAndChurnedCustomersValue(SparkSession spark) {
+    ChurnRates.Result r =
+        compute(spark, transactions(spark), ChurnDenominator.START, LocalDate.of(2024, 4, 30));
+
+    // Churned revenue: B 20 (Jan); A 10 (Feb); C 30+40 (Mar); C 30+40+50 and E 70-5+80 (Apr).
+    assertThat(
+            sorted(
+                r.periods(),
+                "period_start",
+                "refunds",
+                "cast(refund_amount as double)",
+                "cast(net_revenue as double)",
+                "cast(churned_revenue as double)"))
+        .containsExactly(
+            "2024-01-01 | 0 | 0.0 | 60.0 | 20.0",
+            "2024-02-01 | 0 | 0.0 | 110.0 | 10.0",
+            "2024-03-01 | 1 | 5.0 | 125.0 | 70.0",
+            "2024-04-01 | 0 | 0.0 | 60.0 | 265.0");
+  }
+
+  @Test
+  void reasonsSplitCancellationsFromInactivity(SparkSession spark) {
+    ChurnRates.Result r =
+        compute(spark, transactions(spark), ChurnDenominator.START, LocalDate.of(2024, 4, 30));
+
+    assertThat(sorted(r.reasons()))
+        .containsExactly(
+            "2024-01-01 | voluntary | too_expensive | 1 | 1.0",
+            "2024-02-01 | inactivity | inactivity | 1 | 1.0",
+            "2024-03-01 | inactivity | inactivity | 1 | 1.0",
+            "2024-04-01 | inactivity | inactivity | 2 | 1.0");
+  }
+
+  @Test
+  void alternativeDenominators(SparkSession spark) {
+    LocalDate asOf = LocalDate.of(2024, 4, 30);
+    // February: 1 churned; start 2, end 2, new 1.
+    assertThat(
+            sorted(
+                compute(spark, transactions(spark), ChurnDenominator.AVERAGE, asOf)
+                    .periods()
+                    .where("period_start = '2024-02-01'"),
+                "churn_rate",
+                "churn_denominator",
+                "retention_rate"))
+        .containsExactly("0.5 | average | 0.5");
+    assertThat(
+            sorted(
+                compute(spark, transactions(spark), ChurnDenominator.EXPOSED, asOf)
+                    .periods()
+                    .where("period_start = '2024-04-01'"),
+                "round(churn_rate, 6)",
+                "churn_denominator"))
+        .containsExactly("0.666667 | exposed");
+  }
+
+  @Test
+  void churnNotYetDueIsNotCountedAndTheOpenPeriodIsIncomplete(SparkSession spark) {
+    // As of Apr 15: D's purchase has not happened; C (due Apr 19) and E (due Apr 28) are active.
+    Dataset<Row> tx = transactions(spark).where("occurred_at <= '2024-04-15 23:59:59'");
+    ChurnRates.Result r = compute(spark, tx, ChurnDenominator.START, LocalDate.of(2024, 4, 15));
+
+    assertThat(
+            sorted(
+                r.periods().where("period_start = '2024-04-01'"),
+                "period_end",
+                "is_complete",
+                "customers_at_start",
+                "new_customers",
+                "churned_customers",
+                "customers_at_end"))
+        .containsExactly("2024-04-30 | false | 2 | 0 | 0 | 2");
+  }
+
+  @Test
+  void spellsAlternateAndNeverOverlap(SparkSession spark) {
+    ChurnRates.Result r =
+        compute(spark, transactions(spark), ChurnDenominator.START, LocalDate.of(2024, 4, 30));
+
+    assertThat(sorted(r.spells(), "customer_id", "spell", "start_date", "churn_date", "churn_type"))
+        .containsExactly(
+            "A | 1 | 2024-01-10 | 2024-02-09 | inactivity",
+            "B | 1 | 2024-01-05 | 2024-01-20 | voluntary",
+            "C | 1 | 2024-01-15 | 2024-03-02 | inactivity",
+            "C | 2 | 2024-03-20 | 2024-04-19 | inactivity",
+            "D | 1 | 2024-04-25 | null | null",
+            "E | 1 | 2024-02-28 | 2024-04-28 | inactivity");
+  }
+}

@@ -1,0 +1,44 @@
+package io.tenure.testing;
+
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * Injects the one SparkSession shared by every test in the JVM: local[2], UI off, two shuffle
+ * partitions, AQE off (deterministic plans), UTC session time zone as the job itself sets.
+ */
+public final class SparkExtension implements ParameterResolver {
+  private static SparkSession session;
+
+  public static synchronized SparkSession session() {
+    if (session == null) {
+      session =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("tenure-tests")
+              .config("spark.ui.enabled", "false")
+              .config("spark.ui.showConsoleProgress", "false")
+              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.default.parallelism", "2")
+              .config("spark.sql.adaptive.enabled", "false")
+              .config("spark.sql.session.timeZone", "UTC")
+              .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+              .config("spark.driver.host", "127.0.0.1")
+              .getOrCreate();
+      Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
+    }
+    return session;
+  }
+
+  @Override
+  public boolean supportsParameter(ParameterContext p, ExtensionContext e) {
+    return p.getParameter().getType() == SparkSession.class;
+  }
+
+  @Override
+  public Object resolveParameter(ParameterContext p, ExtensionContext e) {
+    return session();
+  }
+}
