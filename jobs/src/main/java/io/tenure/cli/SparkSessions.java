@@ -16,6 +16,13 @@ final class SparkSessions {
    * and Parquet timestamps are written as TIMESTAMP_MICROS so that every reader sees timestamps.
    */
   static SparkSession open(String appName, Map<String, String> sparkConf) {
+    if (exists()) {
+      // Embedded (tests, notebooks): join the caller's session, forcing only what results need.
+      SparkSession existing = SparkSession.active();
+      existing.conf().set("spark.sql.session.timeZone", "UTC");
+      existing.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+      return existing;
+    }
     SparkConf conf = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder().appName(appName);
     if (!conf.contains("spark.master")) {

@@ -1,0 +1,116 @@
+package io.tenure.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tenure.errors.ExitCode;
+import io.tenure.errors.TenureException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+  static final String MINIMAL =
+      "tenure { inputs.transactions.path = \"/data/tx\"\n output.path = \"/data/out\" }\n";
+
+  private static Path write(Path dir, String text) throws Exception {
+    Path f = dir.resolve("app.conf");
+    Files.writeString(f, text);
+    return f;
+  }
+
+  @Test
+  void defaultsFillEverythingNotGiven(@TempDir Path dir) throws Exception {
+    TenureSettings s = ConfigLoader.load(write(dir, MINIMAL).toFile(), Map.of());
+    assertThat(s.grain()).isEqualTo(Grain.MONTH);
+    assertThat(s.zone()).isEqualTo(ZoneId.of("UTC"));
+    assertThat(s.churn().inactivityDays()).isEqualTo(90);
+    assertThat(s.churn().denominator()).isEqualTo(ChurnDenominator.START);
+    assertThat(s.has(TableKind.CANCELLATIONS)).isFalse();
+    assertThat(s.input(TableKind.TRANSACTIONS).orElseThrow().format()).isEqualTo("parquet");
+    assertThat(s.asOf()).isEmpty();
+  }
+
+  @Test
+  void overridesWinOverTheFile(@TempDir Path dir) throws Exception {
+    TenureSettings s =
+        ConfigLoader.load(
+            write(dir, MINIMAL).toFile(),
+            Map.of("periods.grain", "week", "tenure.churn.inactivity-days", "30"));
+    assertThat(s.grain()).isEqualTo(Grain.WEEK);
+    assertThat(s.churn().inactivityDays()).isEqualTo(30);
+  }
+
+  @Test
+  void unknownKeyIsRejectedWithFileAndKey(@TempDir Path dir) throws Exception {
+    Path f = write(dir, MINIMAL + "tenure.churn.inactivity-dayz = 30\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of()))
+        .isInstanceOf(TenureException.class)
+        .hasMessage(
+            "Configuration error in " + f + " at key 'tenure.churn.inactivity-dayz': unknown key"
+                + " (misspelt?). The valid keys are listed in conf/application.conf")
+        .extracting(e -> ((TenureException) e).exitCode())
+        .isEqualTo(ExitCode.USAGE);
+  }
+
+  @Test
+  void impossibleValuesNameTheKey(@TempDir Path dir) throws Exception {
+    Path f = write(dir, MINIMAL);
+    assertThatThrownBy(
+            () -> ConfigLoader.load(f.toFile(), Map.of("churn.inactivity-days", "-5")))
+        .hasMessage(
+            "Configuration error in " + f + " at key 'tenure.churn': inactivity-days must be at"
+                + " least 1, got -5");
+    assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of("periods.grain", "year")))
+        .hasMessage(
+            "Configuration error in " + f + " at key 'tenure.periods.grain': invalid value"
+                + " 'year': unknown period grain 'year'; expected one of day, week, month,"
+                + " quarter");
+    assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of("time.zone", "Mars/Olympus")))
+        .hasMessageStartingWith(
+            "Configuration error in " + f + " at key 'tenure.time.zone': invalid value"
+                + " 'Mars/Olympus'");
+  }
+
+  @Test
+  void transactionsAreRequiredAndSignupNeedsCustomers(@TempDir Path dir) throws Exception {
+    Path f = write(dir, "tenure.output.path = \"/out\"\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of()))
+        .hasMessage(
+            "Configuration error in " + f + " at key 'tenure.inputs.transactions.path': the"
+                + " transactions input is required; set its path");
+    Path g = write(dir, MINIMAL + "tenure.cohort.anchor = signup\n");
+    assertThatThrownBy(() -> ConfigLoader.load(g.toFile(), Map.of()))
+        .hasMessage(
+            "Configuration error in " + g + " at key 'tenure.cohort.anchor': 'signup' needs the"
+                + " customers input (tenure.inputs.customers.path); configure it or use"
+                + " first-purchase");
+  }
+
+  @Test
+  void requiredEnvironmentSubstitutionFailsWithItsName(@TempDir Path dir) throws Exception {
+    Path f =
+        write(
+            dir,
+            "tenure { inputs.transactions.path = ${TENURE_TEST_UNSET_VAR}\n"
+                + " output.path = \"/out\" }\n");
+    assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of()))
+        .isInstanceOf(TenureException.class)
+        .hasMessageContaining("TENURE_TEST_UNSET_VAR");
+  }
+
+  @Test
+  void shippedConfigurationsLoad() {
+    String root = System.getProperty("tenure.repo.root", "..");
+    for (String name : new String[] {"application.conf", "production.example.conf"}) {
+      TenureSettings s =
+          ConfigLoader.load(
+              new java.io.File(root + "/conf/" + name),
+              Map.of("base-dir", root, "inputs.transactions.path", "/x"));
+      assertThat(s.has(TableKind.TRANSACTIONS)).as(name).isTrue();
+    }
+  }
+}

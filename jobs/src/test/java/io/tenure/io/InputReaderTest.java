@@ -1,0 +1,144 @@
+package io.tenure.io;
+
+import static io.tenure.testing.Rows.sorted;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tenure.config.ConfigLoader;
+import io.tenure.config.InputSettings;
+import io.tenure.config.TableKind;
+import io.tenure.config.TenureSettings;
+import io.tenure.errors.ExitCode;
+import io.tenure.errors.TenureException;
+import io.tenure.testing.SparkExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SparkExtension.class)
+class InputReaderTest {
+
+  private static TenureSettings settings(Path tx, String format, String columns, String zone)
+      throws Exception {
+    Path conf = tx.getParent().resolve("test-" + format + ".conf");
+    Files.writeString(
+        conf,
+        "tenure { inputs.transactions { path = \"" + tx + "\", format = " + format
+            + ", columns { " + columns + " } }\n output.path = \"/tmp/unused\"\n"
+            + " time { zone = \"Europe/Berlin\", naive-input-zone = \"" + zone + "\" } }");
+    return ConfigLoader.load(conf.toFile(), Map.of());
+  }
+
+  @Test
+  void csvWithOwnColumnNamesTimeZonesAndBadRows(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Path csv = dir.resolve("tx.csv");
+    Files.writeString(
+        csv,
+        String.join(
+            "\n",
+            "InvoiceNo,CustomerID,InvoiceDate,Price",
+            "1,17850,2024-03-01 10:00:00,12.50",
+            "2,17850,2024-03-01T10:00:00Z,-3.00",
+            "3,,2024-03-02 10:00:00,1.00",
+            "4,13047,not a date,1.00",
+            "5,13047,2024-03-02 10:00:00,abc",
+            "6,13047,2024-03-31 23:30:00+02:00,7"));
+    TenureSettings s =
+        settings(
+            csv,
+            "csv",
+            "transaction_id = InvoiceNo, customer_id = CustomerID, occurred_at = InvoiceDate,"
+                + " amount = Price",
+            "America/New_York");
+    InputSettings in = s.input(TableKind.TRANSACTIONS).orElseThrow();
+    ValidatedInput v = new InputReader(spark, s).read(in);
+
+    // Naive times are New York wall time; a negative amount without a kind column is a refund.
+    assertThat(
+            sorted(
+                v.clean(LocalDate.of(2024, 12, 31)),
+                "transaction_id",
+                "customer_id",
+                "cast(occurred_at as string)",
+                "cast(amount as double)",
+                "kind",
+                "channel"))
+        .containsExactly(
+            "1 | 17850 | 2024-03-01 15:00:00 | 12.5 | purchase | unknown",
+            "2 | 17850 | 2024-03-01 10:00:00 | 3.0 | refund | unknown",
+            "6 | 13047 | 2024-03-31 21:30:00 | 7.0 | purchase | unknown");
+    assertThat(sorted(v.quarantined(), "input_table", "reason"))
+        .containsExactly(
+            "transactions | missing_customer_id",
+            "transactions | unparseable_amount",
+            "transactions | unparseable_occurred_at");
+    assertThat(v.quarantined().first().getString(3)).endsWith("tx.csv");
+  }
+
+  @Test
+  void missingColumnNamesTableColumnAndConfigKey(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Path csv = dir.resolve("tx.csv");
+    Files.writeString(csv, "id,customer,when,value\n1,a,2024-01-01,3\n");
+    TenureSettings s = settings(csv, "csv", "customer_id = customer, amount = value", "UTC");
+
+    assertThatThrownBy(
+            () -> new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow()))
+        .isInstanceOf(TenureException.class)
+        .hasMessage(
+            "Input table 'transactions' has no column 'occurred_at' (expected by canonical"
+                + " column 'occurred_at'). Columns found: id, customer, when, value. Fix: map it"
+                + " with tenure.inputs.transactions.columns.occurred_at = \"<your column>\" in"
+                + " the config, or add the column.")
+        .extracting(e -> ((TenureException) e).exitCode())
+        .isEqualTo(ExitCode.INVALID_INPUT);
+  }
+
+  @Test
+  void wrongTypeNamesExpectedAndFoundType(SparkSession spark, @TempDir Path dir) throws Exception {
+    Path parquet = dir.resolve("tx");
+    spark
+        .sql(
+            "select 'c1' as customer_id, timestamp'2024-01-01 00:00:00' as occurred_at,"
+                + " 'twelve' as amount")
+        .write()
+        .parquet(parquet.toString());
+    TenureSettings s = settings(parquet, "parquet", "", "UTC");
+
+    assertThatThrownBy(
+            () -> new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow()))
+        .isInstanceOf(TenureException.class)
+        .hasMessage(
+            "Input table 'transactions', column 'amount' (canonical 'amount', mapped by"
+                + " tenure.inputs.transactions.columns.amount): expected numeric (decimal,"
+                + " double, integer), found string. Fix: cast the column in the source, or map"
+                + " tenure.inputs.transactions.columns.amount to a column of the right type.");
+  }
+
+  @Test
+  void timestampWithoutTimeZoneIsReadInTheNaiveZone(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Path parquet = dir.resolve("ntz");
+    spark
+        .sql(
+            "select 1L as customer_id, timestamp_ntz'2024-07-01 00:30:00' as occurred_at,"
+                + " 5.0d as amount")
+        .write()
+        .parquet(parquet.toString());
+    TenureSettings s = settings(parquet, "parquet", "", "Europe/Berlin");
+    ValidatedInput v = new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+
+    // 00:30 in Berlin (CEST, +2) is 22:30 UTC the day before; its business date is July 1.
+    assertThat(
+            sorted(
+                v.clean(LocalDate.of(2024, 12, 31)), "customer_id", "cast(occurred_at as string)"))
+        .containsExactly("1 | 2024-06-30 22:30:00");
+    assertThat(sorted(v.flagged(), "_event_date")).containsExactly("2024-07-01");
+  }
+}

@@ -1,0 +1,214 @@
+package io.tenure.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tenure.cli.TenureCli;
+import io.tenure.testing.SparkExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the CLI on data-samples/ as a user would, then checks the outputs' invariants with Spark
+ * and reads them back with DuckDB, a non-Spark Parquet reader, as dashboards would.
+ */
+@ExtendWith(SparkExtension.class)
+class EndToEndTest {
+  static final String ROOT = System.getProperty("tenure.repo.root", "..");
+  static final String CONF = ROOT + "/conf/application.conf";
+  static final String AS_OF = "2024-12-31";
+
+  @TempDir static Path out;
+  static int exitCode;
+  static String stdout;
+
+  static int cli(List<String> args, ByteArrayOutputStream captured) {
+    PrintStream original = System.out;
+    System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      return TenureCli.execute(args.toArray(String[]::new));
+    } finally {
+      System.setOut(original);
+    }
+  }
+
+  static List<String> args(String command, Path output, String... extra) {
+    List<String> a = new ArrayList<>(List.of(command, "--conf", CONF, "-D", "base-dir=" + ROOT));
+    a.addAll(List.of("-D", "output.path=" + output));
+    a.addAll(List.of(extra));
+    return a;
+  }
+
+  @BeforeAll
+  static void runOnSamples(SparkSession spark) {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    exitCode = cli(args("run", out, "--as-of", AS_OF), captured);
+    stdout = captured.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void printsASummaryAndExitsZero() {
+    assertThat(exitCode).isZero();
+    assertThat(stdout)
+        .contains("as of " + AS_OF)
+        .contains("cohort_retention")
+        .contains("churn_rates")
+        .contains("time_with_customer")
+        .contains("Manifest:");
+  }
+
+  @Test
+  void manifestAccountsForEveryInputRowAndMatchesTheFiles(SparkSession spark) throws Exception {
+    JsonNode m =
+        new ObjectMapper().readTree(out.resolve("_manifests/as_of=" + AS_OF + ".json").toFile());
+    assertThat(m.get("as_of").asText()).isEqualTo(AS_OF);
+    for (JsonNode t : m.get("inputs")) {
+      assertThat(t.get("rows_read").asLong())
+          .isEqualTo(
+              t.get("rows_used").asLong()
+                  + t.get("rows_quarantined").asLong()
+                  + t.get("rows_after_as_of").asLong());
+    }
+    var outputs = m.get("outputs").fields();
+    while (outputs.hasNext()) {
+      var e = outputs.next();
+      Path dir = out.resolve(e.getKey()).resolve("as_of=" + AS_OF);
+      assertThat(dir.resolve("_SUCCESS")).exists();
+      assertThat(spark.read().parquet(dir.toString()).count())
+          .as(e.getKey())
+          .isEqualTo(e.getValue().get("rows").asLong());
+    }
+    assertThat(out.resolve("_staging")).doesNotExist();
+  }
+
+  @Test
+  void cohortSizesAddUpToTheCustomersWhoPurchased(SparkSession spark) {
+    long buyers =
+        spark
+            .read()
+            .parquet(ROOT + "/data-samples/transactions")
+            .where("kind = 'purchase' and occurred_at < timestamp'2025-01-01 00:00:00'")
+            .select("customer_id")
+            .distinct()
+            .count();
+    var cells = spark.read().parquet(out.resolve("cohort_retention").toString());
+    long sized =
+        cells.where("period_index = 0 and breakdown = 'total'").agg(org.apache.spark.sql.functions.sum("cohort_size")).first().getLong(0);
+    assertThat(sized).isEqualTo(buyers);
+    long keys = cells.select("breakdown", "breakdown_value", "cohort_start", "period_index").distinct().count();
+    assertThat(keys).isEqualTo(cells.count());
+    assertThat(cells.where("active_customers > cohort_size or retention_rate > 1").count()).isZero();
+  }
+
+  @Test
+  void churnPeriodsBalance(SparkSession spark) {
+    var periods = spark.read().parquet(out.resolve("churn_rates").toString());
+    assertThat(periods.count()).isEqualTo(24);
+    assertThat(
+            periods
+                .where(
+                    "customers_at_start + new_customers + reactivated_customers"
+                        + " - churned_customers != customers_at_end")
+                .count())
+        .isZero();
+    assertThat(periods.where("churned_customers > 0").count()).isGreaterThan(10);
+    assertThat(periods.where("reactivated_customers > 0").count()).isGreaterThan(0);
+  }
+
+  @Test
+  void duckDbReadsEveryTableWithProperTypes() throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement s = c.createStatement()) {
+      for (String table :
+          List.of(
+              "cohort_retention",
+              "cohort_retention_summary",
+              "churn_rates",
+              "churn_reasons",
+              "time_with_customer",
+              "time_with_customer_histogram",
+              "customer_time_with_customer")) {
+        String glob = out.resolve(table) + "/*/*.parquet";
+        try (ResultSet rs =
+            s.executeQuery(
+                "select count(*), min(as_of) from read_parquet('" + glob
+                    + "', hive_partitioning = true)")) {
+          rs.next();
+          assertThat(rs.getLong(1)).as(table).isPositive();
+          assertThat(rs.getString(2)).as(table).isEqualTo(AS_OF);
+        }
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "select typeof(period_start), typeof(net_revenue), sum(churned_customers)"
+                  + " from read_parquet('" + out.resolve("churn_rates")
+                  + "/*/*.parquet') group by all")) {
+        rs.next();
+        assertThat(rs.getString(1)).isEqualTo("DATE");
+        assertThat(rs.getString(2)).isEqualTo("DECIMAL(38,4)");
+        assertThat(rs.getLong(3)).isPositive();
+      }
+    }
+  }
+
+  @Test
+  void rerunningTheSameDateReplacesItsOutput(@TempDir Path second) throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    List<String> a = args("run", second, "--as-of", AS_OF, "--only", "churn_rates");
+    assertThat(cli(a, captured)).isZero();
+    assertThat(cli(a, captured)).isZero();
+    File[] dirs = second.resolve("churn_rates").toFile().listFiles(File::isDirectory);
+    assertThat(dirs).hasSize(1);
+    assertThat(second.resolve("cohort_retention")).doesNotExist();
+  }
+
+  @Test
+  void missingOptionalInputSkipsWhatNeedsIt(@TempDir Path third) {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int code =
+        cli(
+            args(
+                "run",
+                third,
+                "--as-of",
+                AS_OF,
+                "-D",
+                "inputs.interactions.path=null",
+                "-D",
+                "inputs.cancellations.path=null",
+                "--only",
+                "churn_rates,time_with_customer"),
+            captured);
+    assertThat(code).isZero();
+    assertThat(captured.toString(StandardCharsets.UTF_8))
+        .contains("Skipped time_with_customer: input 'interactions' is not configured");
+    assertThat(third.resolve("churn_rates")).exists();
+    assertThat(third.resolve("time_with_customer")).doesNotExist();
+  }
+
+  @Test
+  void validateWritesNothing(@TempDir Path fourth) throws Exception {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    assertThat(cli(args("validate", fourth), captured)).isZero();
+    assertThat(captured.toString(StandardCharsets.UTF_8)).contains("Nothing written.");
+    try (var files = Files.list(fourth)) {
+      assertThat(files).isEmpty();
+    }
+  }
+}
