@@ -1,0 +1,187 @@
+package io.tenure.pipeline;
+
+import static io.tenure.testing.Rows.sorted;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tenure.config.ConfigLoader;
+import io.tenure.config.TableKind;
+import io.tenure.config.TenureSettings;
+import io.tenure.generate.SampleGenerator;
+import io.tenure.io.InputReader;
+import io.tenure.metrics.ActivityBase;
+import io.tenure.metrics.ChurnRates;
+import io.tenure.metrics.CohortRetention;
+import io.tenure.metrics.TimeWithCustomer;
+import io.tenure.testing.SparkExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tenure's tables against independent plain-SQL formulations of the same definitions, on
+ * generated data (a few hundred customers over two years, with cancellations, refunds and
+ * reactivations). The SQL works from the raw files, not from Tenure's activity base or spells.
+ */
+@ExtendWith(SparkExtension.class)
+class CrossCheckTest {
+  static final LocalDate AS_OF = LocalDate.of(2024, 10, 15);
+  static final int WINDOW = 60;
+
+  @TempDir static Path dir;
+  static TenureSettings settings;
+  static Dataset<Row> tx;
+  static Dataset<Row> cancels;
+  static Dataset<Row> contacts;
+
+  @BeforeAll
+  static void generate(SparkSession spark) throws Exception {
+    new SampleGenerator(600, 7, LocalDate.of(2023, 1, 1), 730).write(spark, dir.toString());
+    Path conf = dir.resolve("x.conf");
+    Files.writeString(
+        conf,
+        "tenure { inputs.transactions.path = \"" + dir + "/transactions\"\n"
+            + " inputs.cancellations.path = \"" + dir + "/cancellations\"\n"
+            + " inputs.interactions.path = \"" + dir + "/interactions\"\n"
+            + " output.path = \"" + dir + "/out\"\n churn.inactivity-days = " + WINDOW + " }\n");
+    settings = ConfigLoader.load(conf.toFile(), Map.of());
+    InputReader reader = new InputReader(spark, settings);
+    tx = reader.read(settings.input(TableKind.TRANSACTIONS).orElseThrow()).clean(AS_OF);
+    cancels = reader.read(settings.input(TableKind.CANCELLATIONS).orElseThrow()).clean(AS_OF);
+    contacts = reader.read(settings.input(TableKind.INTERACTIONS).orElseThrow()).clean(AS_OF);
+    spark.read().parquet(dir + "/transactions").createOrReplaceTempView("raw_tx");
+    spark.read().parquet(dir + "/cancellations").createOrReplaceTempView("raw_cancels");
+    spark.read().parquet(dir + "/interactions").createOrReplaceTempView("raw_contacts");
+  }
+
+  @Test
+  void cohortRetentionEqualsSql(SparkSession spark) {
+    ActivityBase base = ActivityBase.build(tx, Optional.empty(), settings.zone());
+    Dataset<Row> cells =
+        CohortRetention.compute(
+                base, settings.grain(), settings.cohort().anchor(), settings.cohort().breakdown(),
+                AS_OF)
+            .cells()
+            .where("active_customers > 0 or revenue != 0");
+    Dataset<Row> sql =
+        spark.sql(
+            "with p as (select customer_id, to_date(occurred_at) d, amount, kind from raw_tx"
+                + "   where to_date(occurred_at) <= date'" + AS_OF + "'),"
+                + " firsts as (select customer_id, trunc(min(d), 'MM') cohort from p"
+                + "   where kind = 'purchase' group by customer_id),"
+                + " sizes as (select cohort, count(*) n from firsts group by cohort)"
+                + " select f.cohort, cast(months_between(trunc(p.d, 'MM'), f.cohort) as int) k,"
+                + "   s.n, count(distinct case when kind = 'purchase' then p.customer_id end),"
+                + "   cast(sum(case when kind = 'purchase' then amount else -amount end) as double)"
+                + " from p join firsts f on p.customer_id = f.customer_id"
+                + " join sizes s on s.cohort = f.cohort"
+                + " group by f.cohort, trunc(p.d, 'MM'), s.n");
+    List<String> expected = sorted(sql);
+    assertThat(expected).hasSizeGreaterThan(100);
+    assertThat(
+            sorted(
+                cells,
+                "cohort_start",
+                "period_index",
+                "cohort_size",
+                "active_customers",
+                "cast(revenue as double)"))
+        .isEqualTo(expected);
+  }
+
+  /**
+   * Independent definition of churn state: at the end of day t a customer is active when their
+   * last purchase on or before t was less than N days before t and no cancellation came after
+   * that purchase by the end of t.
+   */
+  @Test
+  void churnStatesAndNewCustomersEqualSql(SparkSession spark) {
+    ActivityBase base = ActivityBase.build(tx, Optional.empty(), settings.zone());
+    Dataset<Row> periods =
+        ChurnRates.compute(
+                tx,
+                Optional.of(cancels),
+                base.customerDays(),
+                settings.churn(),
+                settings.grain(),
+                settings.zone(),
+                AS_OF)
+            .periods();
+    String asOf = "date'" + AS_OF + "'";
+    Dataset<Row> sql =
+        spark.sql(
+            "with p as (select customer_id, occurred_at ts from raw_tx"
+                + "   where kind = 'purchase' and to_date(occurred_at) <= " + asOf + "),"
+                + " c as (select customer_id, cancelled_at ts from raw_cancels"
+                + "   where to_date(cancelled_at) <= " + asOf + "),"
+                + " months as (select explode(sequence(date'2023-01-01', trunc(" + asOf
+                + ", 'MM'), interval 1 month)) m),"
+                + " ends as (select m, least(last_day(m), " + asOf + ") b from months),"
+                + " lastp as (select e.m, e.b, p.customer_id, max(p.ts) lp from ends e"
+                + "   join p on to_date(p.ts) <= e.b group by e.m, e.b, p.customer_id),"
+                + " active as (select l.m, l.customer_id from lastp l"
+                + "   where datediff(l.b, to_date(l.lp)) < " + WINDOW
+                + "   and not exists (select 1 from c where c.customer_id = l.customer_id"
+                + "     and c.ts > l.lp and to_date(c.ts) <= l.b)),"
+                + " firsts as (select customer_id, trunc(to_date(min(ts)), 'MM') m from p"
+                + "   group by customer_id),"
+                + " a as (select m, count(*) n from active group by m),"
+                + " f as (select m, count(*) n from firsts group by m),"
+                + " cc as (select trunc(to_date(ts), 'MM') m, count(*) n from c group by 1)"
+                + " select e.m, coalesce(a.n, 0), coalesce(f.n, 0), coalesce(cc.n, 0)"
+                + " from ends e left join a on a.m = e.m left join f on f.m = e.m"
+                + " left join cc on cc.m = e.m"
+                + " where e.m >= (select min(m) from firsts)");
+    List<String> expected = sorted(sql);
+    assertThat(expected).hasSize(22);
+    assertThat(sorted(periods, "period_start", "customers_at_end", "new_customers", "cancellations"))
+        .isEqualTo(expected);
+    assertThat(periods.where("churned_customers > 0 and reactivated_customers > 0").count())
+        .isGreaterThan(3);
+  }
+
+  @Test
+  void timeWithCustomerEqualsSqlWithExactPercentiles(SparkSession spark) {
+    Dataset<Row> stats =
+        TimeWithCustomer.compute(
+                contacts, settings.timeWithCustomer(), settings.grain(), settings.zone())
+            .stats()
+            .where("level = 'period_channel_category'");
+    Dataset<Row> sql =
+        spark.sql(
+            "with d as (select trunc(to_date(opened_at), 'MM') m, lower(channel) ch,"
+                + "   lower(category) cat, coalesce(handle_seconds,"
+                + "   cast(closed_at as double) - cast(opened_at as double)) s from raw_contacts"
+                + "   where to_date(opened_at) <= date'" + AS_OF + "')"
+                + " select m, ch, cat, count(*), count(s), round(avg(s), 6),"
+                + "   percentile_disc(0.5) within group (order by s),"
+                + "   percentile_disc(0.9) within group (order by s), max(s),"
+                + "   round(coalesce(sum(s), 0) / 3600, 6)"
+                + " from d group by m, ch, cat");
+    List<String> expected = sorted(sql);
+    assertThat(expected).hasSizeGreaterThan(50);
+    assertThat(
+            sorted(
+                stats,
+                "period_start",
+                "channel",
+                "category",
+                "interactions",
+                "timed_interactions",
+                "round(mean_seconds, 6)",
+                "p50_seconds",
+                "p90_seconds",
+                "max_seconds",
+                "round(total_hours, 6)"))
+        .isEqualTo(expected);
+  }
+}
