@@ -147,8 +147,16 @@ public final class CohortRetention {
                 Outputs.ratio(col(REVENUE), col(BASE_REVENUE)).as(REVENUE_RETENTION),
                 Periods.isComplete(col(PERIOD_START), asOfDate, grain).as(IS_COMPLETE));
 
-    Dataset<Row> summary =
-        cells
+    return new Result(cells, summarize(cells));
+  }
+
+  /**
+   * Pools complete cells over cohorts. Takes the cells table (as computed, or as written) so that
+   * the pipeline can summarise the staged table instead of recomputing it.
+   */
+  public static Dataset<Row> summarize(Dataset<Row> cells) {
+    WindowSpec cohort = Window.partitionBy(CELL_KEYS[0], CELL_KEYS[1], CELL_KEYS[2]);
+    return cells
             .where(col(IS_COMPLETE))
             .withColumn(
                 BASE_REVENUE, max(when(col(PERIOD_INDEX).equalTo(0), col(REVENUE))).over(cohort))
@@ -170,7 +178,6 @@ public final class CohortRetention {
                 col(REVENUE),
                 col(BASE_REVENUE),
                 Outputs.ratio(col(REVENUE), col(BASE_REVENUE)).as(REVENUE_RETENTION));
-    return new Result(cells, summary);
   }
 
   /** The start of the period {@code index} periods after {@code cohortStart}. */

@@ -95,19 +95,16 @@ public final class TenureJob {
         switch (family) {
           case COHORT_RETENTION -> {
             CohortRetention.Result r =
-                Stages.run(
-                    spark,
-                    "cohort_retention:write",
-                    "Cohort retention",
-                    () ->
-                        CohortRetention.compute(
-                            base,
-                            settings.grain(),
-                            settings.cohort().anchor(),
-                            settings.cohort().breakdown(),
-                            p.asOf));
+                CohortRetention.compute(
+                    base,
+                    settings.grain(),
+                    settings.cohort().anchor(),
+                    settings.cohort().breakdown(),
+                    p.asOf);
             stage(writer, outputs, CohortRetention.TABLE, r.cells(), 1);
-            stage(writer, outputs, CohortRetention.SUMMARY_TABLE, r.summary(), 1);
+            // The summary pools the written cells rather than recomputing them.
+            Dataset<Row> cells = writer.readStaged(CohortRetention.TABLE);
+            stage(writer, outputs, CohortRetention.SUMMARY_TABLE, CohortRetention.summarize(cells), 1);
           }
           case CHURN_RATES -> {
             ChurnRates.Result r =
@@ -119,8 +116,14 @@ public final class TenureJob {
                     settings.grain(),
                     settings.zone(),
                     p.asOf);
-            stage(writer, outputs, ChurnRates.TABLE, r.periods(), 1);
-            stage(writer, outputs, ChurnRates.REASONS_TABLE, r.reasons(), 1);
+            // Periods and reasons both read the spells; computing them once pays.
+            r.spells().persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+              stage(writer, outputs, ChurnRates.TABLE, r.periods(), 1);
+              stage(writer, outputs, ChurnRates.REASONS_TABLE, r.reasons(), 1);
+            } finally {
+              r.spells().unpersist();
+            }
             Checks.churnBalance(writer.readStaged(ChurnRates.TABLE));
           }
           case TIME_WITH_CUSTOMER -> {
