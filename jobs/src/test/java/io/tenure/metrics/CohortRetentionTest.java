@@ -153,4 +153,37 @@ class CohortRetentionTest {
                     .agg(org.apache.spark.sql.functions.sum("cohort_size"))))
         .containsExactly("segment | 6", "total | 6");
   }
+
+  @Test
+  void periodsFollowTheBusinessTimeZone(SparkSession spark) {
+    // In New York, 03:00 UTC on Mar 1 is still Thursday Feb 29 (EST, week of Feb 26), and 03:30
+    // UTC on Mar 11 is 23:30 on Sunday Mar 10 (EDT, the 23-hour DST day), so week of Mar 4.
+    Dataset<Row> tx =
+        Rows.df(
+            spark,
+            Rows.TRANSACTIONS,
+            purchase("X", "2024-03-01T03:00:00Z", "10"),
+            purchase("X", "2024-03-11T03:30:00Z", "10"),
+            purchase("Y", "2024-03-04T12:00:00Z", "10"));
+    ActivityBase base =
+        ActivityBase.build(tx, Optional.empty(), java.time.ZoneId.of("America/New_York"));
+    assertThat(
+            sorted(
+                CohortRetention.compute(
+                        base, Grain.WEEK, CohortAnchor.FIRST_PURCHASE, Breakdown.NONE,
+                        LocalDate.of(2024, 3, 17))
+                    .cells(),
+                "cohort_start",
+                "period_index",
+                "period_start",
+                "cohort_size",
+                "active_customers",
+                "is_complete"))
+        .containsExactly(
+            "2024-02-26 | 0 | 2024-02-26 | 1 | 1 | true",
+            "2024-02-26 | 1 | 2024-03-04 | 1 | 1 | true",
+            "2024-02-26 | 2 | 2024-03-11 | 1 | 0 | true",
+            "2024-03-04 | 0 | 2024-03-04 | 1 | 1 | true",
+            "2024-03-04 | 1 | 2024-03-11 | 1 | 0 | true");
+  }
 }

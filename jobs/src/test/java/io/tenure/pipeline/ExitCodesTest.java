@@ -1,0 +1,77 @@
+package io.tenure.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tenure.cli.TenureCli;
+import io.tenure.testing.SparkExtension;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The documented exit codes, as a scheduler sees them, with the message on stderr. */
+@ExtendWith(SparkExtension.class)
+class ExitCodesTest {
+
+  private record Outcome(int code, String err) {}
+
+  private static Outcome run(List<String> args) {
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int code = TenureCli.execute(args.toArray(String[]::new));
+      return new Outcome(code, err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setErr(original);
+    }
+  }
+
+  @Test
+  void unknownCommandOrOptionIsAUsageError() {
+    assertThat(run(List.of("frobnicate")).code()).isEqualTo(2);
+    assertThat(run(List.of("run", "--no-such-flag")).code()).isEqualTo(2);
+  }
+
+  @Test
+  void badConfigurationIsExitTwoAndNamesTheKey(@TempDir Path out) {
+    Outcome o =
+        run(EndToEndTest.args("run", out, "-D", "churn.denominator=median"));
+    assertThat(o.code()).isEqualTo(2);
+    assertThat(o.err())
+        .contains("at key 'tenure.churn.denominator': invalid value 'median'");
+  }
+
+  @Test
+  void badAsOfIsExitTwo(@TempDir Path out) {
+    Outcome o = run(EndToEndTest.args("validate", out, "--as-of", "31/12/2024"));
+    assertThat(o.code()).isEqualTo(2);
+    assertThat(o.err()).contains("Invalid --as-of '31/12/2024': expected yyyy-MM-dd");
+  }
+
+  @Test
+  void mappingToAMissingColumnIsExitThreeAndNamesTableColumnAndKey(@TempDir Path out) {
+    Outcome o =
+        run(
+            EndToEndTest.args(
+                "validate", out, "-D", "inputs.transactions.columns.customer_id=CustomerID"));
+    assertThat(o.code()).isEqualTo(3);
+    assertThat(o.err())
+        .contains("Input table 'transactions' has no column 'CustomerID'")
+        .contains("tenure.inputs.transactions.columns.customer_id");
+  }
+
+  @Test
+  void missingInputPathIsExitThree(@TempDir Path out) {
+    Outcome o =
+        run(EndToEndTest.args("validate", out, "-D", "inputs.cancellations.path=/no/such/dir"));
+    assertThat(o.code()).isEqualTo(3);
+    assertThat(o.err())
+        .contains("Cannot read input table 'cancellations' at /no/such/dir")
+        .contains("tenure.inputs.cancellations.path");
+  }
+}
