@@ -15,10 +15,16 @@ import picocli.CommandLine.Option;
         "Write deterministic synthetic input tables (transactions, cancellations, interactions,"
             + " customers) as Parquet.")
 final class GenerateCommand implements Callable<Integer> {
-  @Option(names = "--customers", defaultValue = "3000", description = "Customers (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--customers",
+      defaultValue = "3000",
+      description = "Customers (default ${DEFAULT-VALUE}).")
   long customers;
 
-  @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "Random seed (default ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(
@@ -27,7 +33,10 @@ final class GenerateCommand implements Callable<Integer> {
       description = "First day of the simulated horizon (default ${DEFAULT-VALUE}).")
   LocalDate start;
 
-  @Option(names = "--days", defaultValue = "730", description = "Length of the horizon in days (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      defaultValue = "730",
+      description = "Length of the horizon in days (default ${DEFAULT-VALUE}).")
   int days;
 
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
@@ -41,7 +50,8 @@ final class GenerateCommand implements Callable<Integer> {
     try {
       generator.write(spark, out);
       System.out.printf(
-          "Generated %d customers (seed %d, %s + %d days) in %s%n", customers, seed, start, days, out);
+          "Generated %d customers (seed %d, %s + %d days) in %s%n",
+          customers, seed, start, days, out);
       return 0;
     } finally {
       if (owned) {

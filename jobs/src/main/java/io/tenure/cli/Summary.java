@@ -44,7 +44,9 @@ final class Summary {
       }
     }
     r.skipped()
-        .forEach((family, why) -> b.append("Skipped ").append(family).append(": ").append(why).append('\n'));
+        .forEach(
+            (family, why) ->
+                b.append("Skipped ").append(family).append(": ").append(why).append('\n'));
     b.append(
         String.format(
             Locale.ROOT,

@@ -44,8 +44,7 @@ public final class TenureCli implements Runnable {
     return cli.execute(args);
   }
 
-  private static int handle(
-      Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+  private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
     PrintWriter err = cmd.getErr();
     if (e instanceof TenureException te) {
       err.println("tenure: " + te.getMessage());

@@ -34,7 +34,8 @@ public final class ConfigLoader {
   static final String ROOT = "tenure";
 
   /** Sub-trees whose keys are free-form (user column names, Spark options). */
-  private static final List<String> FREE_FORM = List.of(".columns", ".options", "tenure.spark.conf");
+  private static final List<String> FREE_FORM =
+      List.of(".columns", ".options", "tenure.spark.conf");
 
   private ConfigLoader() {}
 
@@ -61,8 +62,11 @@ public final class ConfigLoader {
               .resolve(ConfigResolveOptions.defaults());
     } catch (ConfigException.UnresolvedSubstitution e) {
       throw Errors.config(
-          "a required value is missing: " + e.getMessage() + ". Set the environment variable or"
-              + " the key it names.", e);
+          "a required value is missing: "
+              + e.getMessage()
+              + ". Set the environment variable or"
+              + " the key it names.",
+          e);
     } catch (ConfigException e) {
       throw Errors.config(e.getMessage(), e);
     }
@@ -92,8 +96,7 @@ public final class ConfigLoader {
       Map<String, String> options = r.stringMap(base + ".options");
       Map<String, String> columns = r.stringMap(base + ".columns");
       inputs.put(
-          kind,
-          r.build(base, () -> new InputSettings(kind, path, format, options, columns)));
+          kind, r.build(base, () -> new InputSettings(kind, path, format, options, columns)));
     }
 
     if (t.getIsNull("output.path")) {
@@ -146,17 +149,7 @@ public final class ConfigLoader {
     }
     Map<String, String> sparkConf = r.stringMap("spark.conf");
     return new TenureSettings(
-        inputs,
-        outputPath,
-        zone,
-        naiveZone,
-        asOf,
-        grain,
-        cohort,
-        churn,
-        twc,
-        sparkConf,
-        digest(t));
+        inputs, outputPath, zone, naiveZone, asOf, grain, cohort, churn, twc, sparkConf, digest(t));
   }
 
   private static Config overrideConfig(Map<String, String> overrides) {

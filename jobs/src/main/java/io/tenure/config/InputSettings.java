@@ -11,8 +11,8 @@ import java.util.Set;
  * @param path a file or directory Spark can read (local, hdfs://, s3a://, ...)
  * @param format parquet, csv or orc
  * @param options extra Spark reader options, passed as they are
- * @param columns canonical column name to the column name in the source; a canonical column that
- *     is not listed is looked up under its own name
+ * @param columns canonical column name to the column name in the source; a canonical column that is
+ *     not listed is looked up under its own name
  */
 public record InputSettings(
     TableKind table,

@@ -11,8 +11,8 @@ public final class Errors {
     return new TenureException(
         ExitCode.USAGE,
         String.format(
-            "Configuration error in %s at key '%s': %s", file == null ? "(defaults)" : file, key,
-            problem),
+            "Configuration error in %s at key '%s': %s",
+            file == null ? "(defaults)" : file, key, problem),
         null);
   }
 
@@ -46,7 +46,8 @@ public final class Errors {
         null);
   }
 
-  public static TenureException unreadableInput(String table, String path, String key, Throwable e) {
+  public static TenureException unreadableInput(
+      String table, String path, String key, Throwable e) {
     return new TenureException(
         ExitCode.INVALID_INPUT,
         String.format(

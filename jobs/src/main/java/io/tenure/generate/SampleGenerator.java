@@ -115,25 +115,27 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
                 "case segment when 'enterprise' then 1.6 when 'smb' then 1.2 else 1.0 end as seg_f",
                 "-ln(u_life) * 260 * (0.4 + q) * case segment when 'enterprise' then 1.6"
                     + " when 'smb' then 1.2 else 1.0 end as life_days");
-    base = base.selectExpr(
-        "*",
-        "least(80, 1 + cast(life_days / (32 / seg_f) + " + u("extra", "cid") + " * 2 as int))"
-            + " as n_purchases",
-        "cast(life_days + 30 + " + u("gap", "cid") + " * 300 as int) as react_day");
+    base =
+        base.selectExpr(
+            "*",
+            "least(80, 1 + cast(life_days / (32 / seg_f) + "
+                + u("extra", "cid")
+                + " * 2 as int))"
+                + " as n_purchases",
+            "cast(life_days + 30 + " + u("gap", "cid") + " * 300 as int) as react_day");
 
     Dataset<Row> firstLife =
         base.selectExpr("*", "explode(sequence(0, n_purchases - 1)) as k")
             .selectExpr(
                 "*",
-                "case when k = 0 then 0 else floor(life_days * pow(" + u("t", "cid", "k")
+                "case when k = 0 then 0 else floor(life_days * pow("
+                    + u("t", "cid", "k")
                     + ", 1.6)) end as offset");
     Dataset<Row> secondLife =
         base.where("reactivates")
             .selectExpr(
-                "*",
-                "explode(sequence(100, 100 + cast(" + u("n2", "cid") + " * 5 as int))) as k")
-            .selectExpr(
-                "*", "react_day + floor(90 * " + u("t2", "cid", "k") + ") as offset");
+                "*", "explode(sequence(100, 100 + cast(" + u("n2", "cid") + " * 5 as int))) as k")
+            .selectExpr("*", "react_day + floor(90 * " + u("t2", "cid", "k") + ") as offset");
     Dataset<Row> purchases =
         firstLife
             .unionByName(secondLife)
@@ -141,15 +143,19 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
                 "*",
                 "concat('T', cid, '-', k) as transaction_id",
                 ts(
-                    "acq_day + offset",
-                    "8 + " + u("hour", "cid", "k") + " * 14",
-                    "tz",
-                    u("sec", "cid", "k") + " * 3600")
+                        "acq_day + offset",
+                        "8 + " + u("hour", "cid", "k") + " * 14",
+                        "tz",
+                        u("sec", "cid", "k") + " * 3600")
                     + " as occurred_at",
-                "cast(round(exp(3.4 + 0.7 * " + z("amount", "cid", "k")
+                "cast(round(exp(3.4 + 0.7 * "
+                    + z("amount", "cid", "k")
                     + ") * seg_f, 2) as decimal(12,2)) as amount",
-                "case when " + u("ch", "cid", "k") + " < 0.55 then 'web' when "
-                    + u("ch", "cid", "k") + " < 0.85 then 'app' else 'store' end as channel")
+                "case when "
+                    + u("ch", "cid", "k")
+                    + " < 0.55 then 'web' when "
+                    + u("ch", "cid", "k")
+                    + " < 0.85 then 'app' else 'store' end as channel")
             .where("occurred_at < " + end);
     Dataset<Row> refunds =
         purchases
@@ -157,9 +163,11 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
             .selectExpr(
                 "concat(transaction_id, '-R') as transaction_id",
                 "customer_id",
-                "occurred_at + make_interval(0, 0, 0, cast(1 + " + u("rdays", "cid", "k")
+                "occurred_at + make_interval(0, 0, 0, cast(1 + "
+                    + u("rdays", "cid", "k")
                     + " * 20 as int), 0, 0, 0) as occurred_at",
-                "cast(case when " + u("partial", "cid", "k")
+                "cast(case when "
+                    + u("partial", "cid", "k")
                     + " < 0.8 then amount else round(amount / 2, 2) end as decimal(12,2))"
                     + " as amount",
                 "'EUR' as currency",
@@ -182,11 +190,7 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
         base.where("subscriber")
             .selectExpr(
                 "customer_id",
-                ts(
-                    "acq_day + life_days + 1",
-                    "9 + " + u("chour", "cid") + " * 12",
-                    "tz",
-                    "0")
+                ts("acq_day + life_days + 1", "9 + " + u("chour", "cid") + " * 12", "tz", "0")
                     + " as cancelled_at",
                 u("ckind", "cid") + " < 0.25 as involuntary",
                 u("creason", "cid") + " as r",
@@ -205,23 +209,30 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
     Dataset<Row> interactions =
         base.selectExpr(
                 "*",
-                "least(40, cast(-ln(" + u("ni", "cid") + ") * (0.6 + 1.6 * (1 - q))"
+                "least(40, cast(-ln("
+                    + u("ni", "cid")
+                    + ") * (0.6 + 1.6 * (1 - q))"
                     + " * (life_days / 365.0 + 0.3) as int)) as n_contacts")
             .where("n_contacts > 0")
             .selectExpr("*", "explode(sequence(1, n_contacts)) as k")
             .selectExpr(
                 "*",
                 u("ich", "cid", "k") + " as u_ch",
-                "case when " + u("icat", "cid", "k") + " < 0.3 then 'billing' when "
-                    + u("icat", "cid", "k") + " < 0.55 then 'delivery' when "
-                    + u("icat", "cid", "k") + " < 0.7 then 'returns' when "
-                    + u("icat", "cid", "k") + " < 0.9 then 'technical' else 'account' end"
+                "case when "
+                    + u("icat", "cid", "k")
+                    + " < 0.3 then 'billing' when "
+                    + u("icat", "cid", "k")
+                    + " < 0.55 then 'delivery' when "
+                    + u("icat", "cid", "k")
+                    + " < 0.7 then 'returns' when "
+                    + u("icat", "cid", "k")
+                    + " < 0.9 then 'technical' else 'account' end"
                     + " as category",
                 ts(
-                    "acq_day + floor((life_days + 30) * " + u("iday", "cid", "k") + ")",
-                    "7 + " + u("ihour", "cid", "k") + " * 14",
-                    "tz",
-                    u("isec", "cid", "k") + " * 3600")
+                        "acq_day + floor((life_days + 30) * " + u("iday", "cid", "k") + ")",
+                        "7 + " + u("ihour", "cid", "k") + " * 14",
+                        "tz",
+                        u("isec", "cid", "k") + " * 3600")
                     + " as opened_at")
             .selectExpr(
                 "*",
@@ -230,13 +241,16 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
             .selectExpr(
                 "*",
                 // Median first response: phone 45 s, chat 90 s, email 6 h; self-service none.
-                "case when channel = 'self-service' or " + u("unanswered", "cid", "k")
+                "case when channel = 'self-service' or "
+                    + u("unanswered", "cid", "k")
                     + " < 0.03 then null else exp(ln(case channel when 'phone' then 45"
-                    + " when 'chat' then 90 else 21600 end) + 0.9 * " + z("resp", "cid", "k")
+                    + " when 'chat' then 90 else 21600 end) + 0.9 * "
+                    + z("resp", "cid", "k")
                     + ") end as response_s",
                 // Median handle time: phone 6 min, chat 10 min, email 15 min, self-service 2 min.
                 "exp(ln(case channel when 'phone' then 360 when 'chat' then 600"
-                    + " when 'email' then 900 else 120 end) + 0.8 * " + z("handle", "cid", "k")
+                    + " when 'email' then 900 else 120 end) + 0.8 * "
+                    + z("handle", "cid", "k")
                     + ") as handle_s",
                 u("open", "cid", "k") + " < 0.04 as still_open",
                 u("resolved", "cid", "k") + " < 0.95 - 0.45 * (1 - q) as resolved")
@@ -253,25 +267,32 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
                     + " round(coalesce(response_s, 0) + handle_s, 3)) end as closed_at",
                 "case when channel in ('phone', 'chat') and not still_open"
                     + " then round(handle_s, 1) end as handle_seconds",
-                "concat('A', lpad(cast(floor(" + u("agent", "cid", "k")
+                "concat('A', lpad(cast(floor("
+                    + u("agent", "cid", "k")
                     + " * 200) as string), 3, '0')) as agent_id",
                 "case when still_open then false else resolved end as resolved",
-                "case when " + u("csat_p", "cid", "k") + " < 0.35 then cast(greatest(1, least(5,"
+                "case when "
+                    + u("csat_p", "cid", "k")
+                    + " < 0.35 then cast(greatest(1, least(5,"
                     + " round(2.4 + 2.2 * q + case when resolved then 0.6 else -1.2 end + 0.8 * "
-                    + z("csat", "cid", "k") + "))) as int) end as csat",
-                "case when " + u("nps_p", "cid", "k") + " < 0.2 then cast(greatest(0, least(10,"
+                    + z("csat", "cid", "k")
+                    + "))) as int) end as csat",
+                "case when "
+                    + u("nps_p", "cid", "k")
+                    + " < 0.2 then cast(greatest(0, least(10,"
                     + " round(4.5 + 5 * q + case when resolved then 0.5 else -2 end + 1.8 * "
-                    + z("nps", "cid", "k") + "))) as int) end as nps")
+                    + z("nps", "cid", "k")
+                    + "))) as int) end as nps")
             .where("opened_at < " + end);
 
     Dataset<Row> customerTable =
         base.selectExpr(
                 "customer_id",
                 ts(
-                    "acq_day - floor(" + u("signup", "cid") + " * 5)",
-                    "8 + " + u("shour", "cid") + " * 14",
-                    "tz",
-                    "0")
+                        "acq_day - floor(" + u("signup", "cid") + " * 5)",
+                        "8 + " + u("shour", "cid") + " * 14",
+                        "tz",
+                        "0")
                     + " as signup_at",
                 "segment",
                 "country")

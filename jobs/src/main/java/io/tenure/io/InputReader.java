@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.to_utc_timestamp;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -116,8 +115,7 @@ public final class InputReader {
     RowRules rules = new RowRules(in.table(), present);
     Dataset<Row> flagged = rules.normalise(cast).withColumn(REASON, rules.reason());
     String eventColumn = InputContract.eventColumn(in.table());
-    flagged =
-        flagged.withColumn(EVENT_DATE, Periods.localDate(col(eventColumn), settings.zone()));
+    flagged = flagged.withColumn(EVENT_DATE, Periods.localDate(col(eventColumn), settings.zone()));
     List<String> canonical = new ArrayList<>(typed.keySet());
     return new ValidatedInput(in, flagged, canonical);
   }
@@ -293,13 +291,14 @@ public final class InputReader {
           timestampRules(rules, "first_response_at", false);
           timestampRules(rules, "closed_at", false);
           rules.add(rule(col("closed_at").lt(col("opened_at")), "closed_before_opened"));
-          rules.add(
-              rule(col("first_response_at").lt(col("opened_at")), "response_before_opened"));
+          rules.add(rule(col("first_response_at").lt(col("opened_at")), "response_before_opened"));
           rules.add(rule(col("handle_seconds").lt(0), "negative_handle_seconds"));
           rules.add(
               rule(
                   has("handle_seconds")
-                      ? col("handle_seconds").isNull().and(present.get("handle_seconds").isNotNull())
+                      ? col("handle_seconds")
+                          .isNull()
+                          .and(present.get("handle_seconds").isNotNull())
                       : lit(false),
                   "unparseable_handle_seconds"));
           rules.add(rule(not(col("csat").between(1, 5)), "csat_out_of_range"));

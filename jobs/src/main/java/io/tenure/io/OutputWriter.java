@@ -95,8 +95,13 @@ public final class OutputWriter {
       return manifest;
     } catch (IOException e) {
       throw Errors.failure(
-          "Publishing outputs under " + root + " failed: " + e.getMessage()
-              + ". Staged files are kept under " + staging + " for inspection; re-run the date.",
+          "Publishing outputs under "
+              + root
+              + " failed: "
+              + e.getMessage()
+              + ". Staged files are kept under "
+              + staging
+              + " for inspection; re-run the date.",
           e);
     }
   }

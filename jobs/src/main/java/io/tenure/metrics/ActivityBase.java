@@ -66,9 +66,7 @@ public record ActivityBase(Dataset<Row> customerDays, Dataset<Row> customers) {
         transactions
             .where(isPurchase)
             .groupBy(CUSTOMER_ID)
-            .agg(
-                min(struct(col("occurred_at"), col("transaction_id"), col("channel")))
-                    .as("first"))
+            .agg(min(struct(col("occurred_at"), col("transaction_id"), col("channel"))).as("first"))
             .select(
                 col(CUSTOMER_ID),
                 Periods.localDate(col("first.occurred_at"), zone).as(FIRST_PURCHASE_DATE),
@@ -86,14 +84,16 @@ public record ActivityBase(Dataset<Row> customerDays, Dataset<Row> customers) {
                   min(Periods.localDate(col("signup_at"), zone)).as(SIGNUP_DATE),
                   min(col(SEGMENT)).as(SEGMENT),
                   min(col(COUNTRY)).as(COUNTRY));
-      customers = firsts.join(attrs, firsts.col(CUSTOMER_ID).equalTo(attrs.col(CUSTOMER_ID)), "full")
-          .select(
-              coalesce(firsts.col(CUSTOMER_ID), attrs.col(CUSTOMER_ID)).as(CUSTOMER_ID),
-              col(FIRST_PURCHASE_DATE),
-              col(FIRST_CHANNEL),
-              col(SIGNUP_DATE),
-              col(SEGMENT),
-              col(COUNTRY));
+      customers =
+          firsts
+              .join(attrs, firsts.col(CUSTOMER_ID).equalTo(attrs.col(CUSTOMER_ID)), "full")
+              .select(
+                  coalesce(firsts.col(CUSTOMER_ID), attrs.col(CUSTOMER_ID)).as(CUSTOMER_ID),
+                  col(FIRST_PURCHASE_DATE),
+                  col(FIRST_CHANNEL),
+                  col(SIGNUP_DATE),
+                  col(SEGMENT),
+                  col(COUNTRY));
     } else {
       customers =
           firsts

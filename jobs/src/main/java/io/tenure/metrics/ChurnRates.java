@@ -33,10 +33,10 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *
  * <p>A customer becomes active at their first purchase ("new"). An active customer churns on the
  * day of an explicit cancellation, or on day d + N when their last purchase was on day d and they
- * made no purchase on days d+1 … d+N (N = {@code churn.inactivity-days}); whichever comes first.
- * A purchase after churn makes the customer active again ("reactivated"). An inactivity churn is
- * only recognised once d + N is on or before the as-of date. A cancellation by a customer who is
- * not active changes nothing (it is still counted in {@code cancellations}).
+ * made no purchase on days d+1 … d+N (N = {@code churn.inactivity-days}); whichever comes first. A
+ * purchase after churn makes the customer active again ("reactivated"). An inactivity churn is only
+ * recognised once d + N is on or before the as-of date. A cancellation by a customer who is not
+ * active changes nothing (it is still counted in {@code cancellations}).
  *
  * <p>Per period: customers_at_start + new + reactivated − churned = customers_at_end. Counts are
  * lifecycle events, so a customer who churns twice in one period counts twice. churn_rate divides
@@ -82,8 +82,8 @@ public final class ChurnRates {
   private ChurnRates() {}
 
   /**
-   * The period table, the breakdown by churn type and reason, and the lifecycle spells (one row
-   * per customer and active spell: customer_id, spell, start_date, churn_date, churn_type, reason),
+   * The period table, the breakdown by churn type and reason, and the lifecycle spells (one row per
+   * customer and active spell: customer_id, spell, start_date, churn_date, churn_type, reason),
    * which the run checks and later metrics reuse.
    */
   public record Result(Dataset<Row> periods, Dataset<Row> reasons, Dataset<Row> spells) {}
@@ -101,7 +101,8 @@ public final class ChurnRates {
       Grain grain,
       ZoneId zone,
       LocalDate asOf) {
-    Dataset<Row> spells = spells(transactions, cancellations, settings.inactivityDays(), zone, asOf);
+    Dataset<Row> spells =
+        spells(transactions, cancellations, settings.inactivityDays(), zone, asOf);
 
     Column startPeriod = Periods.start(col(START_DATE), grain);
     Column churnPeriod = Periods.start(col(CHURN_DATE), grain);
@@ -311,7 +312,8 @@ public final class ChurnRates {
                 SPELL,
                 sum(col("is_start"))
                     .over(
-                        purchaseOrder.rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
+                        purchaseOrder.rowsBetween(
+                            Window.unboundedPreceding(), Window.currentRow())));
     Dataset<Row> spans =
         starts
             .groupBy(CUSTOMER_ID, SPELL)
@@ -375,9 +377,6 @@ public final class ChurnRates {
         .join(customerDays, Outputs.using(CUSTOMER_ID))
         .where(inWindow)
         .groupBy(Periods.start(col(CHURN_DATE), grain).as(PERIOD_START))
-        .agg(
-            sum(ActivityBase.NET_REVENUE)
-                .cast(Outputs.MONEY)
-                .as(CHURNED_REVENUE));
+        .agg(sum(ActivityBase.NET_REVENUE).cast(Outputs.MONEY).as(CHURNED_REVENUE));
   }
 }

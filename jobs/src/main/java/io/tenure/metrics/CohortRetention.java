@@ -30,9 +30,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *       {@code signup} (customers without a signup date fall back to their first purchase);
  *   <li>active_customers(c, k): cohort members with at least one purchase in period c + k; refunds
  *       alone do not make a customer active; activity before the cohort period is ignored;
- *   <li>retention_rate = active_customers / cohort_size; revenue = net revenue (purchases − refunds)
- *       of cohort members in the period; revenue_retention = revenue / revenue at k = 0, null when
- *       the period-0 revenue is not positive;
+ *   <li>retention_rate = active_customers / cohort_size; revenue = net revenue (purchases −
+ *       refunds) of cohort members in the period; revenue_retention = revenue / revenue at k = 0,
+ *       null when the period-0 revenue is not positive;
  *   <li>every cell from k = 0 to the as-of period is present (zeros included); is_complete is false
  *       for the period that contains the as-of date when that date is not its last day.
  * </ul>
@@ -112,9 +112,7 @@ public final class CohortRetention {
             .withColumn(PERIOD_INDEX, Periods.index(col(COHORT_START), col(PERIOD_START), grain))
             .where(col(PERIOD_INDEX).geq(0))
             .groupBy(BREAKDOWN, BREAKDOWN_VALUE, COHORT_START, PERIOD_INDEX)
-            .agg(
-                count(when(col("active"), 1)).as(ACTIVE_CUSTOMERS),
-                sum(col(REVENUE)).as(REVENUE));
+            .agg(count(when(col("active"), 1)).as(ACTIVE_CUSTOMERS), sum(col(REVENUE)).as(REVENUE));
 
     Column asOfDate = lit(java.sql.Date.valueOf(asOf));
     Column lastIndex = Periods.index(col(COHORT_START), Periods.start(asOfDate, grain), grain);
@@ -127,11 +125,13 @@ public final class CohortRetention {
     WindowSpec cohort = Window.partitionBy(CELL_KEYS[0], CELL_KEYS[1], CELL_KEYS[2]);
     Column zero = lit(0).cast(InputReader.AMOUNT_TYPE);
     Dataset<Row> cells =
-        grid.join(activity, Outputs.using(BREAKDOWN, BREAKDOWN_VALUE, COHORT_START, PERIOD_INDEX), "left")
+        grid.join(
+                activity,
+                Outputs.using(BREAKDOWN, BREAKDOWN_VALUE, COHORT_START, PERIOD_INDEX),
+                "left")
             .withColumn(ACTIVE_CUSTOMERS, coalesce(col(ACTIVE_CUSTOMERS), lit(0L)))
             .withColumn(REVENUE, coalesce(col(REVENUE), zero).cast(Outputs.MONEY))
-            .withColumn(
-                PERIOD_START, periodAt(col(COHORT_START), col(PERIOD_INDEX), grain))
+            .withColumn(PERIOD_START, periodAt(col(COHORT_START), col(PERIOD_INDEX), grain))
             .withColumn(
                 BASE_REVENUE, max(when(col(PERIOD_INDEX).equalTo(0), col(REVENUE))).over(cohort))
             .select(
@@ -157,27 +157,27 @@ public final class CohortRetention {
   public static Dataset<Row> summarize(Dataset<Row> cells) {
     WindowSpec cohort = Window.partitionBy(CELL_KEYS[0], CELL_KEYS[1], CELL_KEYS[2]);
     return cells
-            .where(col(IS_COMPLETE))
-            .withColumn(
-                BASE_REVENUE, max(when(col(PERIOD_INDEX).equalTo(0), col(REVENUE))).over(cohort))
-            .groupBy(BREAKDOWN, BREAKDOWN_VALUE, PERIOD_INDEX)
-            .agg(
-                count(lit(1)).as(COHORTS),
-                sum(COHORT_SIZE).as(COHORT_CUSTOMERS),
-                sum(ACTIVE_CUSTOMERS).as(ACTIVE_CUSTOMERS),
-                sum(REVENUE).cast(Outputs.MONEY).as(REVENUE),
-                sum(BASE_REVENUE).cast(Outputs.MONEY).as(BASE_REVENUE))
-            .select(
-                col(BREAKDOWN),
-                col(BREAKDOWN_VALUE),
-                col(PERIOD_INDEX),
-                col(COHORTS),
-                col(COHORT_CUSTOMERS),
-                col(ACTIVE_CUSTOMERS),
-                col(ACTIVE_CUSTOMERS).divide(col(COHORT_CUSTOMERS)).as(RETENTION_RATE),
-                col(REVENUE),
-                col(BASE_REVENUE),
-                Outputs.ratio(col(REVENUE), col(BASE_REVENUE)).as(REVENUE_RETENTION));
+        .where(col(IS_COMPLETE))
+        .withColumn(
+            BASE_REVENUE, max(when(col(PERIOD_INDEX).equalTo(0), col(REVENUE))).over(cohort))
+        .groupBy(BREAKDOWN, BREAKDOWN_VALUE, PERIOD_INDEX)
+        .agg(
+            count(lit(1)).as(COHORTS),
+            sum(COHORT_SIZE).as(COHORT_CUSTOMERS),
+            sum(ACTIVE_CUSTOMERS).as(ACTIVE_CUSTOMERS),
+            sum(REVENUE).cast(Outputs.MONEY).as(REVENUE),
+            sum(BASE_REVENUE).cast(Outputs.MONEY).as(BASE_REVENUE))
+        .select(
+            col(BREAKDOWN),
+            col(BREAKDOWN_VALUE),
+            col(PERIOD_INDEX),
+            col(COHORTS),
+            col(COHORT_CUSTOMERS),
+            col(ACTIVE_CUSTOMERS),
+            col(ACTIVE_CUSTOMERS).divide(col(COHORT_CUSTOMERS)).as(RETENTION_RATE),
+            col(REVENUE),
+            col(BASE_REVENUE),
+            Outputs.ratio(col(REVENUE), col(BASE_REVENUE)).as(REVENUE_RETENTION));
   }
 
   /** The start of the period {@code index} periods after {@code cohortStart}. */

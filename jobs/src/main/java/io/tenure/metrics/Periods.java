@@ -15,8 +15,8 @@ import org.apache.spark.sql.Column;
 
 /**
  * Calendar arithmetic as Spark column expressions. Tenure pins the session time zone to UTC, so a
- * timestamp's local date in the business zone is {@code to_date(from_utc_timestamp(ts, zone))}:
- * the shift uses the zone's rules at that instant, which makes DST days 23 or 25 hours long.
+ * timestamp's local date in the business zone is {@code to_date(from_utc_timestamp(ts, zone))}: the
+ * shift uses the zone's rules at that instant, which makes DST days 23 or 25 hours long.
  */
 public final class Periods {
   private Periods() {}

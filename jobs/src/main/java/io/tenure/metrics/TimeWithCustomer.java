@@ -71,20 +71,17 @@ public final class TimeWithCustomer {
 
   public static Result compute(
       Dataset<Row> interactions, TimeWithCustomerSettings settings, Grain grain, ZoneId zone) {
-    Column fromTimestamps =
-        col("closed_at").cast("double").minus(col("opened_at").cast("double"));
+    Column fromTimestamps = col("closed_at").cast("double").minus(col("opened_at").cast("double"));
     Dataset<Row> timed =
-        interactions
-            .select(
-                col(CUSTOMER_ID),
-                col(CHANNEL),
-                col(CATEGORY),
-                Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
-                coalesce(col("handle_seconds"), fromTimestamps).as(DURATION));
+        interactions.select(
+            col(CUSTOMER_ID),
+            col(CHANNEL),
+            col(CATEGORY),
+            Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
+            coalesce(col("handle_seconds"), fromTimestamps).as(DURATION));
 
     Column d = col(DURATION);
-    Column[] percentiles =
-        new Column[] {lit(0.5), lit(0.75), lit(0.9), lit(0.95), lit(0.99)};
+    Column[] percentiles = new Column[] {lit(0.5), lit(0.75), lit(0.9), lit(0.95), lit(0.99)};
     Dataset<Row> stats =
         timed
             .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))

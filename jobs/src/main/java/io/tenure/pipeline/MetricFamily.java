@@ -58,7 +58,9 @@ public enum MetricFamily {
       }
     }
     throw new IllegalArgumentException(
-        "unknown table '" + value + "'; expected cohort_retention, churn_rates or"
+        "unknown table '"
+            + value
+            + "'; expected cohort_retention, churn_rates or"
             + " time_with_customer");
   }
 }

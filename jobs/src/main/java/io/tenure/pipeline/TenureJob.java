@@ -47,7 +47,8 @@ public final class TenureJob {
   public TenureJob(SparkSession spark, TenureSettings settings, Set<MetricFamily> selected) {
     this.spark = spark;
     this.settings = settings;
-    this.selected = selected.isEmpty() ? EnumSet.allOf(MetricFamily.class) : EnumSet.copyOf(selected);
+    this.selected =
+        selected.isEmpty() ? EnumSet.allOf(MetricFamily.class) : EnumSet.copyOf(selected);
   }
 
   /** Reads and checks the inputs, writes nothing. */
@@ -68,8 +69,7 @@ public final class TenureJob {
       Map<String, Long> outputs = doExecute(p, writer);
       Duration duration = Duration.between(started, Instant.now());
       String json =
-          Manifest.json(
-              runId, p.asOf, settings, started, duration, p.profiles, outputs, skipped());
+          Manifest.json(runId, p.asOf, settings, started, duration, p.profiles, outputs, skipped());
       String manifest =
           Stages.run(spark, "publish", "Publish outputs", () -> writer.publish(json).toString());
       return new RunResult(p.asOf, p.profiles, outputs, skipped(), manifest, duration);
@@ -104,7 +104,12 @@ public final class TenureJob {
             stage(writer, outputs, CohortRetention.TABLE, r.cells(), 1);
             // The summary pools the written cells rather than recomputing them.
             Dataset<Row> cells = writer.readStaged(CohortRetention.TABLE);
-            stage(writer, outputs, CohortRetention.SUMMARY_TABLE, CohortRetention.summarize(cells), 1);
+            stage(
+                writer,
+                outputs,
+                CohortRetention.SUMMARY_TABLE,
+                CohortRetention.summarize(cells),
+                1);
           }
           case CHURN_RATES -> {
             ChurnRates.Result r =
@@ -153,7 +158,11 @@ public final class TenureJob {
   private void stage(
       OutputWriter writer, Map<String, Long> outputs, String table, Dataset<Row> df, int files) {
     long rows =
-        Stages.run(spark, table + ":write", "Compute and stage " + table, () -> writer.stage(table, df, files));
+        Stages.run(
+            spark,
+            table + ":write",
+            "Compute and stage " + table,
+            () -> writer.stage(table, df, files));
     LOG.info("Staged {} ({} rows)", table, rows);
     outputs.put(table, rows);
   }
@@ -218,7 +227,9 @@ public final class TenureJob {
       throw Errors.emptyInput(
           TableKind.TRANSACTIONS.key(),
           settings.input(TableKind.TRANSACTIONS).orElseThrow().path()
-              + " (up to as-of " + asOf + ")");
+              + " (up to as-of "
+              + asOf
+              + ")");
     }
     for (InputProfile pr : profiles) {
       LOG.info(
@@ -255,7 +266,9 @@ public final class TenureJob {
                       .plus(col(ChurnRates.REACTIVATED))
                       .minus(col(ChurnRates.CHURNED))
                       .notEqual(col(ChurnRates.CUSTOMERS_AT_END))
-                      .or(col(ChurnRates.CHURNED_FROM_START).gt(col(ChurnRates.CUSTOMERS_AT_START))))
+                      .or(
+                          col(ChurnRates.CHURNED_FROM_START)
+                              .gt(col(ChurnRates.CUSTOMERS_AT_START))))
               .count();
       if (broken > 0) {
         throw Errors.invariant(

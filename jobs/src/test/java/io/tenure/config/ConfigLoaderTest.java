@@ -50,7 +50,9 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of()))
         .isInstanceOf(TenureException.class)
         .hasMessage(
-            "Configuration error in " + f + " at key 'tenure.churn.inactivity-dayz': unknown key"
+            "Configuration error in "
+                + f
+                + " at key 'tenure.churn.inactivity-dayz': unknown key"
                 + " (misspelt?). The valid keys are listed in conf/application.conf")
         .extracting(e -> ((TenureException) e).exitCode())
         .isEqualTo(ExitCode.USAGE);
@@ -59,19 +61,24 @@ class ConfigLoaderTest {
   @Test
   void impossibleValuesNameTheKey(@TempDir Path dir) throws Exception {
     Path f = write(dir, MINIMAL);
-    assertThatThrownBy(
-            () -> ConfigLoader.load(f.toFile(), Map.of("churn.inactivity-days", "-5")))
+    assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of("churn.inactivity-days", "-5")))
         .hasMessage(
-            "Configuration error in " + f + " at key 'tenure.churn': inactivity-days must be at"
+            "Configuration error in "
+                + f
+                + " at key 'tenure.churn': inactivity-days must be at"
                 + " least 1, got -5");
     assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of("periods.grain", "year")))
         .hasMessage(
-            "Configuration error in " + f + " at key 'tenure.periods.grain': invalid value"
+            "Configuration error in "
+                + f
+                + " at key 'tenure.periods.grain': invalid value"
                 + " 'year': unknown period grain 'year'; expected one of day, week, month,"
                 + " quarter");
     assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of("time.zone", "Mars/Olympus")))
         .hasMessageStartingWith(
-            "Configuration error in " + f + " at key 'tenure.time.zone': invalid value"
+            "Configuration error in "
+                + f
+                + " at key 'tenure.time.zone': invalid value"
                 + " 'Mars/Olympus'");
   }
 
@@ -80,12 +87,16 @@ class ConfigLoaderTest {
     Path f = write(dir, "tenure.output.path = \"/out\"\n");
     assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of()))
         .hasMessage(
-            "Configuration error in " + f + " at key 'tenure.inputs.transactions.path': the"
+            "Configuration error in "
+                + f
+                + " at key 'tenure.inputs.transactions.path': the"
                 + " transactions input is required; set its path");
     Path g = write(dir, MINIMAL + "tenure.cohort.anchor = signup\n");
     assertThatThrownBy(() -> ConfigLoader.load(g.toFile(), Map.of()))
         .hasMessage(
-            "Configuration error in " + g + " at key 'tenure.cohort.anchor': 'signup' needs the"
+            "Configuration error in "
+                + g
+                + " at key 'tenure.cohort.anchor': 'signup' needs the"
                 + " customers input (tenure.inputs.customers.path); configure it or use"
                 + " first-purchase");
   }

@@ -28,9 +28,16 @@ class InputReaderTest {
     Path conf = tx.getParent().resolve("test-" + format + ".conf");
     Files.writeString(
         conf,
-        "tenure { inputs.transactions { path = \"" + tx + "\", format = " + format
-            + ", columns { " + columns + " } }\n output.path = \"/tmp/unused\"\n"
-            + " time { zone = \"Europe/Berlin\", naive-input-zone = \"" + zone + "\" } }");
+        "tenure { inputs.transactions { path = \""
+            + tx
+            + "\", format = "
+            + format
+            + ", columns { "
+            + columns
+            + " } }\n output.path = \"/tmp/unused\"\n"
+            + " time { zone = \"Europe/Berlin\", naive-input-zone = \""
+            + zone
+            + "\" } }");
     return ConfigLoader.load(conf.toFile(), Map.of());
   }
 
@@ -132,7 +139,8 @@ class InputReaderTest {
         .write()
         .parquet(parquet.toString());
     TenureSettings s = settings(parquet, "parquet", "", "Europe/Berlin");
-    ValidatedInput v = new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+    ValidatedInput v =
+        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
 
     // 00:30 in Berlin (CEST, +2) is 22:30 UTC the day before; its business date is July 1.
     assertThat(

@@ -48,7 +48,10 @@ class CohortRetentionTest {
   }
 
   private static CohortRetention.Result compute(
-      SparkSession spark, LocalDate asOf, CohortAnchor anchor, Breakdown breakdown,
+      SparkSession spark,
+      LocalDate asOf,
+      CohortAnchor anchor,
+      Breakdown breakdown,
       Optional<Dataset<Row>> customers) {
     ActivityBase base = ActivityBase.build(transactions(spark), customers, ZoneOffset.UTC);
     return CohortRetention.compute(base, Grain.MONTH, anchor, breakdown, asOf);
@@ -57,7 +60,11 @@ class CohortRetentionTest {
   @Test
   void everyCellOfTheTriangleWithRatesAndRevenue(SparkSession spark) {
     CohortRetention.Result r =
-        compute(spark, LocalDate.of(2024, 4, 30), CohortAnchor.FIRST_PURCHASE, Breakdown.NONE,
+        compute(
+            spark,
+            LocalDate.of(2024, 4, 30),
+            CohortAnchor.FIRST_PURCHASE,
+            Breakdown.NONE,
             Optional.empty());
 
     assertThat(
@@ -89,7 +96,11 @@ class CohortRetentionTest {
   void summaryWeightsCohortsBySizeOverCompleteCellsOnly(SparkSession spark) {
     // As of Apr 29 April is not complete: its three cells stay out of the summary.
     CohortRetention.Result r =
-        compute(spark, LocalDate.of(2024, 4, 29), CohortAnchor.FIRST_PURCHASE, Breakdown.NONE,
+        compute(
+            spark,
+            LocalDate.of(2024, 4, 29),
+            CohortAnchor.FIRST_PURCHASE,
+            Breakdown.NONE,
             Optional.empty());
 
     assertThat(sorted(r.cells().where("not is_complete"), "cohort_start", "period_index"))
@@ -123,12 +134,17 @@ class CohortRetentionTest {
             RowFactory.create("B", null, "consumer", "US"),
             RowFactory.create("G", Rows.ts("2024-03-03T00:00:00Z"), "smb", "DE"));
     CohortRetention.Result r =
-        compute(spark, LocalDate.of(2024, 4, 30), CohortAnchor.SIGNUP, Breakdown.SEGMENT,
+        compute(
+            spark,
+            LocalDate.of(2024, 4, 30),
+            CohortAnchor.SIGNUP,
+            Breakdown.SEGMENT,
             Optional.of(customers));
 
     assertThat(
             sorted(
-                r.cells().where("period_index <= 1 and cohort_start in ('2023-12-01', '2024-03-01')"),
+                r.cells()
+                    .where("period_index <= 1 and cohort_start in ('2023-12-01', '2024-03-01')"),
                 "breakdown",
                 "breakdown_value",
                 "cohort_start",
@@ -170,7 +186,10 @@ class CohortRetentionTest {
     assertThat(
             sorted(
                 CohortRetention.compute(
-                        base, Grain.WEEK, CohortAnchor.FIRST_PURCHASE, Breakdown.NONE,
+                        base,
+                        Grain.WEEK,
+                        CohortAnchor.FIRST_PURCHASE,
+                        Breakdown.NONE,
                         LocalDate.of(2024, 3, 17))
                     .cells(),
                 "cohort_start",

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Four timed phone calls (10, 20, 30, 40 s of handle time), one email timed by its timestamps
- * (3600 s), one email still open (no duration), all in January 2024.
+ * Four timed phone calls (10, 20, 30, 40 s of handle time), one email timed by its timestamps (3600
+ * s), one email still open (no duration), all in January 2024.
  */
 @ExtendWith(SparkExtension.class)
 class TimeWithCustomerTest {
@@ -26,8 +26,18 @@ class TimeWithCustomerTest {
   private static Row contact(
       String id, String customer, String channel, String opened, String closed, Double handle) {
     return RowFactory.create(
-        id, customer, channel, "billing", ts(opened), null, closed == null ? null : ts(closed),
-        handle, "a1", true, null, null);
+        id,
+        customer,
+        channel,
+        "billing",
+        ts(opened),
+        null,
+        closed == null ? null : ts(closed),
+        handle,
+        "a1",
+        true,
+        null,
+        null);
   }
 
   private static Dataset<Row> interactions(SparkSession spark) {
@@ -44,10 +54,7 @@ class TimeWithCustomerTest {
 
   private static TimeWithCustomer.Result compute(SparkSession spark) {
     return TimeWithCustomer.compute(
-        interactions(spark),
-        new TimeWithCustomerSettings(10000, 2.0),
-        Grain.MONTH,
-        ZoneOffset.UTC);
+        interactions(spark), new TimeWithCustomerSettings(10000, 2.0), Grain.MONTH, ZoneOffset.UTC);
   }
 
   @Test

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Tenure's tables against independent plain-SQL formulations of the same definitions, on
- * generated data (a few hundred customers over two years, with cancellations, refunds and
- * reactivations). The SQL works from the raw files, not from Tenure's activity base or spells.
+ * Tenure's tables against independent plain-SQL formulations of the same definitions, on generated
+ * data (a few hundred customers over two years, with cancellations, refunds and reactivations). The
+ * SQL works from the raw files, not from Tenure's activity base or spells.
  */
 @ExtendWith(SparkExtension.class)
 class CrossCheckTest {
@@ -49,10 +49,20 @@ class CrossCheckTest {
     Path conf = dir.resolve("x.conf");
     Files.writeString(
         conf,
-        "tenure { inputs.transactions.path = \"" + dir + "/transactions\"\n"
-            + " inputs.cancellations.path = \"" + dir + "/cancellations\"\n"
-            + " inputs.interactions.path = \"" + dir + "/interactions\"\n"
-            + " output.path = \"" + dir + "/out\"\n churn.inactivity-days = " + WINDOW + " }\n");
+        "tenure { inputs.transactions.path = \""
+            + dir
+            + "/transactions\"\n"
+            + " inputs.cancellations.path = \""
+            + dir
+            + "/cancellations\"\n"
+            + " inputs.interactions.path = \""
+            + dir
+            + "/interactions\"\n"
+            + " output.path = \""
+            + dir
+            + "/out\"\n churn.inactivity-days = "
+            + WINDOW
+            + " }\n");
     settings = ConfigLoader.load(conf.toFile(), Map.of());
     InputReader reader = new InputReader(spark, settings);
     tx = reader.read(settings.input(TableKind.TRANSACTIONS).orElseThrow()).clean(AS_OF);
@@ -68,14 +78,19 @@ class CrossCheckTest {
     ActivityBase base = ActivityBase.build(tx, Optional.empty(), settings.zone());
     Dataset<Row> cells =
         CohortRetention.compute(
-                base, settings.grain(), settings.cohort().anchor(), settings.cohort().breakdown(),
+                base,
+                settings.grain(),
+                settings.cohort().anchor(),
+                settings.cohort().breakdown(),
                 AS_OF)
             .cells()
             .where("active_customers > 0 or revenue != 0");
     Dataset<Row> sql =
         spark.sql(
             "with p as (select customer_id, to_date(occurred_at) d, amount, kind from raw_tx"
-                + "   where to_date(occurred_at) <= date'" + AS_OF + "'),"
+                + "   where to_date(occurred_at) <= date'"
+                + AS_OF
+                + "'),"
                 + " firsts as (select customer_id, trunc(min(d), 'MM') cohort from p"
                 + "   where kind = 'purchase' group by customer_id),"
                 + " sizes as (select cohort, count(*) n from firsts group by cohort)"
@@ -99,9 +114,9 @@ class CrossCheckTest {
   }
 
   /**
-   * Independent definition of churn state: at the end of day t a customer is active when their
-   * last purchase on or before t was less than N days before t and no cancellation came after
-   * that purchase by the end of t.
+   * Independent definition of churn state: at the end of day t a customer is active when their last
+   * purchase on or before t was less than N days before t and no cancellation came after that
+   * purchase by the end of t.
    */
   @Test
   void churnStatesAndNewCustomersEqualSql(SparkSession spark) {
@@ -120,16 +135,24 @@ class CrossCheckTest {
     Dataset<Row> sql =
         spark.sql(
             "with p as (select customer_id, occurred_at ts from raw_tx"
-                + "   where kind = 'purchase' and to_date(occurred_at) <= " + asOf + "),"
+                + "   where kind = 'purchase' and to_date(occurred_at) <= "
+                + asOf
+                + "),"
                 + " c as (select customer_id, cancelled_at ts from raw_cancels"
-                + "   where to_date(cancelled_at) <= " + asOf + "),"
-                + " months as (select explode(sequence(date'2023-01-01', trunc(" + asOf
+                + "   where to_date(cancelled_at) <= "
+                + asOf
+                + "),"
+                + " months as (select explode(sequence(date'2023-01-01', trunc("
+                + asOf
                 + ", 'MM'), interval 1 month)) m),"
-                + " ends as (select m, least(last_day(m), " + asOf + ") b from months),"
+                + " ends as (select m, least(last_day(m), "
+                + asOf
+                + ") b from months),"
                 + " lastp as (select e.m, e.b, p.customer_id, max(p.ts) lp from ends e"
                 + "   join p on to_date(p.ts) <= e.b group by e.m, e.b, p.customer_id),"
                 + " active as (select l.m, l.customer_id from lastp l"
-                + "   where datediff(l.b, to_date(l.lp)) < " + WINDOW
+                + "   where datediff(l.b, to_date(l.lp)) < "
+                + WINDOW
                 + "   and not exists (select 1 from c where c.customer_id = l.customer_id"
                 + "     and c.ts > l.lp and to_date(c.ts) <= l.b)),"
                 + " firsts as (select customer_id, trunc(to_date(min(ts)), 'MM') m from p"
@@ -143,7 +166,8 @@ class CrossCheckTest {
                 + " where e.m >= (select min(m) from firsts)");
     List<String> expected = sorted(sql);
     assertThat(expected).hasSize(22);
-    assertThat(sorted(periods, "period_start", "customers_at_end", "new_customers", "cancellations"))
+    assertThat(
+            sorted(periods, "period_start", "customers_at_end", "new_customers", "cancellations"))
         .isEqualTo(expected);
     assertThat(periods.where("churned_customers > 0 and reactivated_customers > 0").count())
         .isGreaterThan(3);
@@ -161,7 +185,9 @@ class CrossCheckTest {
             "with d as (select trunc(to_date(opened_at), 'MM') m, lower(channel) ch,"
                 + "   lower(category) cat, coalesce(handle_seconds,"
                 + "   cast(closed_at as double) - cast(opened_at as double)) s from raw_contacts"
-                + "   where to_date(opened_at) <= date'" + AS_OF + "')"
+                + "   where to_date(opened_at) <= date'"
+                + AS_OF
+                + "')"
                 + " select m, ch, cat, count(*), count(s), round(avg(s), 6),"
                 + "   percentile_disc(0.5) within group (order by s),"
                 + "   percentile_disc(0.9) within group (order by s), max(s),"

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the CLI on data-samples/ as a user would, then checks the outputs' invariants with Spark
- * and reads them back with DuckDB, a non-Spark Parquet reader, as dashboards would.
+ * Runs the CLI on data-samples/ as a user would, then checks the outputs' invariants with Spark and
+ * reads them back with DuckDB, a non-Spark Parquet reader, as dashboards would.
  */
 @ExtendWith(SparkExtension.class)
 class EndToEndTest {
@@ -109,11 +109,20 @@ class EndToEndTest {
             .count();
     var cells = spark.read().parquet(out.resolve("cohort_retention").toString());
     long sized =
-        cells.where("period_index = 0 and breakdown = 'total'").agg(org.apache.spark.sql.functions.sum("cohort_size")).first().getLong(0);
+        cells
+            .where("period_index = 0 and breakdown = 'total'")
+            .agg(org.apache.spark.sql.functions.sum("cohort_size"))
+            .first()
+            .getLong(0);
     assertThat(sized).isEqualTo(buyers);
-    long keys = cells.select("breakdown", "breakdown_value", "cohort_start", "period_index").distinct().count();
+    long keys =
+        cells
+            .select("breakdown", "breakdown_value", "cohort_start", "period_index")
+            .distinct()
+            .count();
     assertThat(keys).isEqualTo(cells.count());
-    assertThat(cells.where("active_customers > cohort_size or retention_rate > 1").count()).isZero();
+    assertThat(cells.where("active_customers > cohort_size or retention_rate > 1").count())
+        .isZero();
   }
 
   @Test
@@ -147,7 +156,8 @@ class EndToEndTest {
         String glob = out.resolve(table) + "/*/*.parquet";
         try (ResultSet rs =
             s.executeQuery(
-                "select count(*), min(as_of) from read_parquet('" + glob
+                "select count(*), min(as_of) from read_parquet('"
+                    + glob
                     + "', hive_partitioning = true)")) {
           rs.next();
           assertThat(rs.getLong(1)).as(table).isPositive();
@@ -157,7 +167,8 @@ class EndToEndTest {
       try (ResultSet rs =
           s.executeQuery(
               "select typeof(period_start), typeof(net_revenue), sum(churned_customers)"
-                  + " from read_parquet('" + out.resolve("churn_rates")
+                  + " from read_parquet('"
+                  + out.resolve("churn_rates")
                   + "/*/*.parquet') group by all")) {
         rs.next();
         assertThat(rs.getString(1)).isEqualTo("DATE");

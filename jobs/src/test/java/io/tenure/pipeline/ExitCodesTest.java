@@ -39,11 +39,9 @@ class ExitCodesTest {
 
   @Test
   void badConfigurationIsExitTwoAndNamesTheKey(@TempDir Path out) {
-    Outcome o =
-        run(EndToEndTest.args("run", out, "-D", "churn.denominator=median"));
+    Outcome o = run(EndToEndTest.args("run", out, "-D", "churn.denominator=median"));
     assertThat(o.code()).isEqualTo(2);
-    assertThat(o.err())
-        .contains("at key 'tenure.churn.denominator': invalid value 'median'");
+    assertThat(o.err()).contains("at key 'tenure.churn.denominator': invalid value 'median'");
   }
 
   @Test

@@ -94,10 +94,7 @@ public final class Rows {
     Dataset<Row> selected = columns.length == 0 ? df : df.selectExpr(columns);
     List<String> out = new ArrayList<>();
     for (Row r : selected.collectAsList()) {
-      out.add(
-          Arrays.stream(toArray(r))
-              .map(String::valueOf)
-              .collect(Collectors.joining(" | ")));
+      out.add(Arrays.stream(toArray(r)).map(String::valueOf).collect(Collectors.joining(" | ")));
     }
     out.sort(Comparator.naturalOrder());
     return out;
