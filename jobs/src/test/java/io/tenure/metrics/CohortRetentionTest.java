@@ -1,13 +1,13 @@
 package io.tenure.metrics;
 
 import static io.tenure.testing.Rows.purchase;
-import static io.tenure.testing.Rows.refund;
 import static io.tenure.testing.Rows.sorted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tenure.config.Breakdown;
 import io.tenure.config.CohortAnchor;
 import io.tenure.config.Grain;
+import io.tenure.testing.FiveCustomers;
 import io.tenure.testing.Rows;
 import io.tenure.testing.SparkExtension;
 import java.time.LocalDate;
@@ -32,19 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SparkExtension.class)
 class CohortRetentionTest {
 
-  static Dataset<Row> transactions(SparkSession spark) {
-    return Rows.df(
-        spark,
-        Rows.TRANSACTIONS,
-        purchase("A", "2024-01-10T12:00:00Z", "10"),
-        purchase("B", "2024-01-05T12:00:00Z", "20"),
-        purchase("C", "2024-01-15T12:00:00Z", "30"),
-        purchase("C", "2024-02-01T12:00:00Z", "40"),
-        purchase("C", "2024-03-20T12:00:00Z", "50"),
-        purchase("D", "2024-04-25T12:00:00Z", "60"),
-        purchase("E", "2024-02-28T12:00:00Z", "70"),
-        refund("E", "2024-03-01T12:00:00Z", "5"),
-        purchase("E", "2024-03-29T12:00:00Z", "80"));
+  private static Dataset<Row> transactions(SparkSession spark) {
+    return FiveCustomers.transactions(spark);
   }
 
   private static CohortRetention.Result compute(
