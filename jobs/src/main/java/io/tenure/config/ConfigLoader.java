@@ -148,8 +148,26 @@ public final class ConfigLoader {
               + " none or first-channel");
     }
     Map<String, String> sparkConf = r.stringMap("spark.conf");
+    double maxQuarantined = r.real("quality.max-quarantined-fraction");
+    if (!(maxQuarantined >= 0 && maxQuarantined <= 1)) {
+      throw Errors.config(
+          origin,
+          "tenure.quality.max-quarantined-fraction",
+          "must be between 0 and 1 (a fraction, 0.01 = 1 %), got " + maxQuarantined);
+    }
     return new TenureSettings(
-        inputs, outputPath, zone, naiveZone, asOf, grain, cohort, churn, twc, sparkConf, digest(t));
+        inputs,
+        outputPath,
+        zone,
+        naiveZone,
+        asOf,
+        grain,
+        cohort,
+        churn,
+        twc,
+        maxQuarantined,
+        sparkConf,
+        digest(t));
   }
 
   private static Config overrideConfig(Map<String, String> overrides) {

@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param cohort cohort retention settings
  * @param churn churn settings
  * @param timeWithCustomer time-with-customer settings
+ * @param maxQuarantinedFraction the run fails (exit 3) when a larger share of any input table's
+ *     rows cannot be used
  * @param sparkConf extra Spark settings applied to the session Tenure creates
  * @param digest SHA-256 of the resolved configuration, recorded in the run manifest
  */
@@ -38,6 +40,7 @@ public record TenureSettings(
     CohortSettings cohort,
     ChurnSettings churn,
     TimeWithCustomerSettings timeWithCustomer,
+    double maxQuarantinedFraction,
     Map<String, String> sparkConf,
     String digest) {
 
@@ -54,6 +57,10 @@ public record TenureSettings(
     Objects.requireNonNull(cohort, "cohort");
     Objects.requireNonNull(churn, "churn");
     Objects.requireNonNull(timeWithCustomer, "timeWithCustomer");
+    if (!(maxQuarantinedFraction >= 0 && maxQuarantinedFraction <= 1)) {
+      throw new IllegalArgumentException(
+          "max-quarantined-fraction must be between 0 and 1, got " + maxQuarantinedFraction);
+    }
     sparkConf = Map.copyOf(sparkConf);
   }
 
@@ -77,6 +84,7 @@ public record TenureSettings(
         cohort,
         churn,
         timeWithCustomer,
+        maxQuarantinedFraction,
         sparkConf,
         digest);
   }

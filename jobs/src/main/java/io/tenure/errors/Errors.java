@@ -67,6 +67,25 @@ public final class Errors {
         null);
   }
 
+  public static TenureException tooManyBadRows(
+      String table, long bad, long read, double limit, String reasons) {
+    return new TenureException(
+        ExitCode.INVALID_INPUT,
+        String.format(
+            java.util.Locale.ROOT,
+            "Input table '%s': %.2f %% of its rows (%,d of %,d) cannot be used, above the limit"
+                + " of %.2f %% (tenure.quality.max-quarantined-fraction). Reasons: %s. Fix the"
+                + " source or the column mapping (`tenure validate` shows the counts), or raise"
+                + " the limit.",
+            table,
+            100.0 * bad / read,
+            bad,
+            read,
+            100.0 * limit,
+            reasons),
+        null);
+  }
+
   public static TenureException invalidInput(String message) {
     return new TenureException(ExitCode.INVALID_INPUT, message, null);
   }

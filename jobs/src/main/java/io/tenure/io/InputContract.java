@@ -97,6 +97,15 @@ public final class InputContract {
     };
   }
 
+  /** The column that identifies a row and must be unique, or null when the table has none. */
+  public static String idColumn(TableKind table) {
+    return switch (table) {
+      case TRANSACTIONS -> "transaction_id";
+      case INTERACTIONS -> "interaction_id";
+      case CANCELLATIONS, CUSTOMERS -> null;
+    };
+  }
+
   /** The column whose local date places a row in time (used for the as-of cut-off). */
   public static String eventColumn(TableKind table) {
     return switch (table) {

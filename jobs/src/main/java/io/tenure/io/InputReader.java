@@ -6,7 +6,9 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.to_utc_timestamp;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -28,6 +30,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -115,9 +119,30 @@ public final class InputReader {
     RowRules rules = new RowRules(in.table(), present);
     Dataset<Row> flagged = rules.normalise(cast).withColumn(REASON, rules.reason());
     String eventColumn = InputContract.eventColumn(in.table());
+    String idColumn = InputContract.idColumn(in.table());
+    if (idColumn != null && present.containsKey(idColumn)) {
+      flagged = markDuplicates(flagged, idColumn, eventColumn);
+    }
     flagged = flagged.withColumn(EVENT_DATE, Periods.localDate(col(eventColumn), settings.zone()));
     List<String> canonical = new ArrayList<>(typed.keySet());
     return new ValidatedInput(in, flagged, canonical);
+  }
+
+  /**
+   * Keeps one row per id and quarantines the others as {@code duplicate_<id>}. The row kept is a
+   * usable one if there is any, then the earliest, then the smallest by content, so that the choice
+   * does not depend on file order.
+   */
+  private static Dataset<Row> markDuplicates(Dataset<Row> df, String id, String eventColumn) {
+    WindowSpec sameId =
+        Window.partitionBy(col(id))
+            .orderBy(
+                col(REASON).asc_nulls_first(),
+                col(eventColumn).asc_nulls_last(),
+                to_json(col(RAW)));
+    Column duplicate =
+        col(REASON).isNull().and(col(id).isNotNull()).and(row_number().over(sameId).gt(1));
+    return df.withColumn(REASON, when(duplicate, lit("duplicate_" + id)).otherwise(col(REASON)));
   }
 
   private Dataset<Row> load(InputSettings in) {

@@ -232,6 +232,7 @@ public final class TenureJob {
               + ")");
     }
     for (InputProfile pr : profiles) {
+      checkQuarantineShare(pr);
       LOG.info(
           "Input {}: {} rows read, {} used, {} quarantined {}, {} after as-of {}",
           pr.table().key(),
@@ -243,6 +244,23 @@ public final class TenureJob {
           asOf);
     }
     return new Prepared(inputs, profiles, asOf);
+  }
+
+  private void checkQuarantineShare(InputProfile p) {
+    double limit = settings.maxQuarantinedFraction();
+    if (p.rowsRead() > 0 && p.rowsQuarantined() > limit * p.rowsRead()) {
+      StringBuilder reasons = new StringBuilder();
+      p.quarantinedByReason()
+          .forEach(
+              (reason, n) ->
+                  reasons
+                      .append(reasons.length() == 0 ? "" : ", ")
+                      .append(reason)
+                      .append(' ')
+                      .append(n));
+      throw Errors.tooManyBadRows(
+          p.table().key(), p.rowsQuarantined(), p.rowsRead(), limit, reasons.toString());
+    }
   }
 
   /** Inputs read and counted, with the as-of date fixed. */

@@ -149,4 +149,28 @@ class InputReaderTest {
         .containsExactly("1 | 2024-06-30 22:30:00");
     assertThat(sorted(v.flagged(), "_event_date")).containsExactly("2024-07-01");
   }
+
+  @Test
+  void duplicateIdsKeepOneUsableRowAndQuarantineTheRest(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Path csv = dir.resolve("dups.csv");
+    Files.writeString(
+        csv,
+        String.join(
+            "\n",
+            "transaction_id,customer_id,occurred_at,amount",
+            "1,a,2024-03-01T10:00:00Z,5",
+            "1,a,2024-03-01T10:00:00Z,5",
+            "2,,2024-03-01T09:00:00Z,7",
+            "2,b,2024-03-02T10:00:00Z,7",
+            "3,c,2024-03-03T10:00:00Z,9"));
+    TenureSettings s = settings(csv, "csv", "", "UTC");
+    ValidatedInput v =
+        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+
+    assertThat(sorted(v.clean(LocalDate.of(2024, 12, 31)), "transaction_id", "customer_id"))
+        .containsExactly("1 | a", "2 | b", "3 | c");
+    assertThat(sorted(v.quarantined(), "reason"))
+        .containsExactly("duplicate_transaction_id", "missing_customer_id");
+  }
 }

@@ -72,4 +72,33 @@ class ExitCodesTest {
         .contains("Cannot read input table 'cancellations' at /no/such/dir")
         .contains("tenure.inputs.cancellations.path");
   }
+
+  @Test
+  void tooManyUnusableRowsIsExitThreeUnlessTheLimitAllowsThem(@TempDir Path dir) throws Exception {
+    StringBuilder rows = new StringBuilder("customer_id,occurred_at,amount\n");
+    for (int i = 0; i < 9; i++) {
+      rows.append("c").append(i).append(",2024-03-0").append(i + 1).append("T10:00:00Z,5\n");
+    }
+    rows.append("c9,yesterday,5\n");
+    java.nio.file.Files.writeString(dir.resolve("tx.csv"), rows.toString());
+    java.nio.file.Files.writeString(
+        dir.resolve("t.conf"),
+        "tenure { inputs.transactions { path = \""
+            + dir.resolve("tx.csv")
+            + "\", format = csv }\n output.path = \""
+            + dir.resolve("out")
+            + "\" }\n");
+    String conf = dir.resolve("t.conf").toString();
+
+    Outcome failed = run(List.of("validate", "--conf", conf));
+    assertThat(failed.code()).isEqualTo(3);
+    assertThat(failed.err())
+        .contains(
+            "Input table 'transactions': 10.00 % of its rows (1 of 10) cannot be used, above the"
+                + " limit of 1.00 % (tenure.quality.max-quarantined-fraction). Reasons:"
+                + " unparseable_occurred_at 1.");
+    Outcome allowed =
+        run(List.of("validate", "--conf", conf, "-D", "quality.max-quarantined-fraction=0.2"));
+    assertThat(allowed.code()).isEqualTo(0);
+  }
 }

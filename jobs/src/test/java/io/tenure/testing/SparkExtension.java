@@ -1,6 +1,7 @@
 package io.tenure.testing;
 
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -9,11 +10,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Injects the one SparkSession shared by every test in the JVM: local[2], UI off, two shuffle
  * partitions, AQE off (deterministic plans), UTC session time zone as the job itself sets.
  */
-public final class SparkExtension implements ParameterResolver {
+public final class SparkExtension implements ParameterResolver, BeforeAllCallback {
   private static SparkSession session;
 
   public static synchronized SparkSession session() {
-    if (session == null) {
+    if (session == null || session.sparkContext().isStopped()) {
       session =
           SparkSession.builder()
               .master("local[2]")
@@ -30,6 +31,15 @@ public final class SparkExtension implements ParameterResolver {
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
     }
     return session;
+  }
+
+  /**
+   * Starts the session before a class's tests, so that CLI runs inside tests join it instead of
+   * creating (and stopping) their own.
+   */
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    session();
   }
 
   @Override
