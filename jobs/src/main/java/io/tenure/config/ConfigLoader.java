@@ -35,7 +35,7 @@ public final class ConfigLoader {
 
   /** Sub-trees whose keys are free-form (user column names, Spark options). */
   private static final List<String> FREE_FORM =
-      List.of(".columns", ".options", "tenure.spark.conf");
+      List.of(".columns", ".expressions", ".options", "tenure.spark.conf");
 
   private ConfigLoader() {}
 
@@ -95,8 +95,11 @@ public final class ConfigLoader {
       String format = r.string(base + ".format").toLowerCase(java.util.Locale.ROOT);
       Map<String, String> options = r.stringMap(base + ".options");
       Map<String, String> columns = r.stringMap(base + ".columns");
+      Map<String, String> expressions = r.stringMap(base + ".expressions");
       inputs.put(
-          kind, r.build(base, () -> new InputSettings(kind, path, format, options, columns)));
+          kind,
+          r.build(
+              base, () -> new InputSettings(kind, path, format, options, columns, expressions)));
     }
 
     if (t.getIsNull("output.path")) {

@@ -19,7 +19,8 @@ public record InputSettings(
     String path,
     String format,
     Map<String, String> options,
-    Map<String, String> columns) {
+    Map<String, String> columns,
+    Map<String, String> expressions) {
 
   public static final Set<String> FORMATS = Set.of("parquet", "csv", "orc");
 
@@ -32,20 +33,31 @@ public record InputSettings(
     }
     options = Map.copyOf(options);
     columns = Map.copyOf(columns);
+    expressions = Map.copyOf(expressions);
+  }
+
+  /** The name of the column an expression is evaluated into before mapping. */
+  public static String derivedColumn(String canonical) {
+    return "__tenure_" + canonical;
   }
 
   /** The source column for a canonical column name. */
   public String sourceColumn(String canonical) {
+    if (expressions.containsKey(canonical)) {
+      return derivedColumn(canonical);
+    }
     return columns.getOrDefault(canonical, canonical);
   }
 
   /** Whether the user mapped this canonical column explicitly. */
   public boolean isMapped(String canonical) {
-    return columns.containsKey(canonical);
+    return columns.containsKey(canonical) || expressions.containsKey(canonical);
   }
 
   /** The config key that maps a canonical column, for messages. */
   public String columnKey(String canonical) {
-    return table.configPath() + ".columns." + canonical;
+    return table.configPath()
+        + (expressions.containsKey(canonical) ? ".expressions." : ".columns.")
+        + canonical;
   }
 }

@@ -20,6 +20,17 @@ public final class Errors {
     return new TenureException(ExitCode.USAGE, "Configuration error: " + message, cause);
   }
 
+  public static TenureException badExpression(
+      String key, String expression, String columns, Throwable cause) {
+    return new TenureException(
+        ExitCode.USAGE,
+        String.format(
+            "Configuration error at key '%s': the expression \"%s\" cannot be evaluated on the"
+                + " input (%s). Columns found: %s. Fix the expression (Spark SQL syntax).",
+            key, expression, rootMessage(cause), columns),
+        cause);
+  }
+
   public static TenureException usage(String message) {
     return new TenureException(ExitCode.USAGE, message, null);
   }

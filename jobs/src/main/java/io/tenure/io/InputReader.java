@@ -3,6 +3,7 @@ package io.tenure.io;
 import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
@@ -73,8 +74,9 @@ public final class InputReader {
 
   /** Reads and validates one configured input. */
   public ValidatedInput read(InputSettings in) {
-    Dataset<Row> raw = load(in);
-    List<String> rawColumns = Arrays.asList(raw.columns());
+    Dataset<Row> loaded = load(in);
+    List<String> rawColumns = Arrays.asList(loaded.columns());
+    Dataset<Row> raw = derive(loaded, in);
     boolean textSource = in.format().equals("csv");
 
     Map<String, Column> typed = new LinkedHashMap<>();
@@ -110,8 +112,9 @@ public final class InputReader {
 
     List<Column> projection = new ArrayList<>();
     typed.forEach((name, c) -> projection.add(c.as(name)));
+    // Derived columns (expressions) are kept in the raw row so that a quarantined row shows them.
     projection.add(
-        struct(rawColumns.stream().map(c -> raw.col("`" + c + "`")).toArray(Column[]::new))
+        struct(Arrays.stream(raw.columns()).map(c -> raw.col("`" + c + "`")).toArray(Column[]::new))
             .as(RAW));
     projection.add(input_file_name().as(SOURCE_FILE));
     Dataset<Row> cast = raw.select(projection.toArray(Column[]::new));
@@ -143,6 +146,21 @@ public final class InputReader {
     Column duplicate =
         col(REASON).isNull().and(col(id).isNotNull()).and(row_number().over(sameId).gt(1));
     return df.withColumn(REASON, when(duplicate, lit("duplicate_" + id)).otherwise(col(REASON)));
+  }
+
+  /** Adds the columns that {@code inputs.<table>.expressions} computes from source columns. */
+  private static Dataset<Row> derive(Dataset<Row> source, InputSettings in) {
+    Dataset<Row> out = source;
+    for (Map.Entry<String, String> e : in.expressions().entrySet()) {
+      try {
+        out = out.withColumn(InputSettings.derivedColumn(e.getKey()), expr(e.getValue()));
+        out.schema();
+      } catch (Exception ex) {
+        throw Errors.badExpression(
+            in.columnKey(e.getKey()), e.getValue(), String.join(", ", source.columns()), ex);
+      }
+    }
+    return out;
   }
 
   private Dataset<Row> load(InputSettings in) {

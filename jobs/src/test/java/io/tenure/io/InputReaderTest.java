@@ -173,4 +173,70 @@ class InputReaderTest {
     assertThat(sorted(v.quarantined(), "reason"))
         .containsExactly("duplicate_transaction_id", "missing_customer_id");
   }
+
+  @Test
+  void expressionsDeriveValuesFromSeveralSourceColumns(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    // The shape of the UCI Online Retail data: invoice lines, quantity x unit price, returns as
+    // negative quantities on 'C' invoices, local times in a US-style format.
+    Path csv = dir.resolve("retail.csv");
+    Files.writeString(
+        csv,
+        String.join(
+            "\n",
+            "Invoice,StockCode,Quantity,InvoiceDate,Price,Customer ID,Country",
+            "536365,85123A,6,12/1/2010 8:26,2.55,17850,United Kingdom",
+            "C536379,85123A,-2,12/1/2010 9:41,2.55,17850,United Kingdom"));
+    Path conf = dir.resolve("retail.conf");
+    Files.writeString(
+        conf,
+        "tenure { inputs.transactions { path = \""
+            + csv
+            + "\", format = csv\n"
+            + " columns { customer_id = \"Customer ID\" }\n"
+            + " expressions { amount = \"Quantity * Price\",\n"
+            + "   occurred_at = \"to_timestamp_ntz(InvoiceDate, 'M/d/yyyy H:mm')\" } }\n"
+            + " output.path = \"/tmp/unused\"\n time.naive-input-zone = \"Europe/London\" }");
+    TenureSettings s = ConfigLoader.load(conf.toFile(), Map.of());
+    ValidatedInput v =
+        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+
+    assertThat(
+            sorted(
+                v.clean(LocalDate.of(2011, 12, 31)),
+                "customer_id",
+                "cast(occurred_at as string)",
+                "cast(amount as double)",
+                "kind"))
+        .containsExactly(
+            "17850 | 2010-12-01 08:26:00 | 15.3 | purchase",
+            "17850 | 2010-12-01 09:41:00 | 5.1 | refund");
+  }
+
+  @Test
+  void badExpressionIsAConfigurationErrorNamingTheKey(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Path csv = dir.resolve("t.csv");
+    Files.writeString(csv, "customer_id,occurred_at,Qty\n1,2024-01-01T00:00:00Z,2\n");
+    Path conf = dir.resolve("t.conf");
+    Files.writeString(
+        conf,
+        "tenure { inputs.transactions { path = \""
+            + csv
+            + "\", format = csv\n"
+            + " expressions { amount = \"Qty * Price\" } }\n output.path = \"/tmp/unused\" }");
+    TenureSettings s = ConfigLoader.load(conf.toFile(), Map.of());
+
+    assertThatThrownBy(
+            () -> new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow()))
+        .isInstanceOf(TenureException.class)
+        .hasMessageStartingWith(
+            "Configuration error at key 'tenure.inputs.transactions.expressions.amount': the"
+                + " expression \"Qty * Price\" cannot be evaluated on the input")
+        .hasMessageEndingWith(
+            "Columns found: customer_id, occurred_at, Qty. Fix the expression (Spark SQL"
+                + " syntax).")
+        .extracting(e -> ((TenureException) e).exitCode())
+        .isEqualTo(ExitCode.USAGE);
+  }
 }
