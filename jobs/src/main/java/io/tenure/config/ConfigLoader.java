@@ -158,6 +158,10 @@ public final class ConfigLoader {
           "tenure.quality.max-quarantined-fraction",
           "must be between 0 and 1 (a fraction, 0.01 = 1 %), got " + maxQuarantined);
     }
+    Optional<LocalDate> earliest =
+        t.getIsNull("quality.earliest-date")
+            ? Optional.empty()
+            : Optional.of(r.parse("quality.earliest-date", LocalDate::parse));
     return new TenureSettings(
         inputs,
         outputPath,
@@ -169,6 +173,7 @@ public final class ConfigLoader {
         churn,
         twc,
         maxQuarantined,
+        earliest,
         sparkConf,
         digest(t));
   }

@@ -27,6 +27,8 @@ import java.util.Optional;
  * @param timeWithCustomer time-with-customer settings
  * @param maxQuarantinedFraction the run fails (exit 3) when a larger share of any input table's
  *     rows cannot be used
+ * @param earliestDate rows whose event date (business zone) is before it are quarantined as {@code
+ *     before_earliest_date}; empty = no lower bound
  * @param sparkConf extra Spark settings applied to the session Tenure creates
  * @param digest SHA-256 of the resolved configuration, recorded in the run manifest
  */
@@ -41,6 +43,7 @@ public record TenureSettings(
     ChurnSettings churn,
     TimeWithCustomerSettings timeWithCustomer,
     double maxQuarantinedFraction,
+    Optional<LocalDate> earliestDate,
     Map<String, String> sparkConf,
     String digest) {
 
@@ -61,6 +64,7 @@ public record TenureSettings(
       throw new IllegalArgumentException(
           "max-quarantined-fraction must be between 0 and 1, got " + maxQuarantinedFraction);
     }
+    Objects.requireNonNull(earliestDate, "earliestDate");
     sparkConf = Map.copyOf(sparkConf);
   }
 
@@ -85,6 +89,7 @@ public record TenureSettings(
         churn,
         timeWithCustomer,
         maxQuarantinedFraction,
+        earliestDate,
         sparkConf,
         digest);
   }

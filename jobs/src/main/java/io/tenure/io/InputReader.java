@@ -122,11 +122,20 @@ public final class InputReader {
     RowRules rules = new RowRules(in.table(), present);
     Dataset<Row> flagged = rules.normalise(cast).withColumn(REASON, rules.reason());
     String eventColumn = InputContract.eventColumn(in.table());
+    flagged = flagged.withColumn(EVENT_DATE, Periods.localDate(col(eventColumn), settings.zone()));
+    if (settings.earliestDate().isPresent()) {
+      Column early = col(EVENT_DATE).lt(lit(java.sql.Date.valueOf(settings.earliestDate().get())));
+      flagged =
+          flagged.withColumn(
+              REASON,
+              when(col(REASON).isNull().and(early), lit("before_earliest_date"))
+                  .otherwise(col(REASON)));
+    }
+    // Last: the row kept for a duplicated id must be one that passed every other rule.
     String idColumn = InputContract.idColumn(in.table());
     if (idColumn != null && present.containsKey(idColumn)) {
       flagged = markDuplicates(flagged, idColumn, eventColumn);
     }
-    flagged = flagged.withColumn(EVENT_DATE, Periods.localDate(col(eventColumn), settings.zone()));
     List<String> canonical = new ArrayList<>(typed.keySet());
     return new ValidatedInput(in, flagged, canonical);
   }

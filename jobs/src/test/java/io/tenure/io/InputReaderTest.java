@@ -35,6 +35,7 @@ class InputReaderTest {
             + ", columns { "
             + columns
             + " } }\n output.path = \"/tmp/unused\"\n"
+            + " quality.earliest-date = \"2000-01-01\"\n"
             + " time { zone = \"Europe/Berlin\", naive-input-zone = \""
             + zone
             + "\" } }");
@@ -55,7 +56,8 @@ class InputReaderTest {
             "3,,2024-03-02 10:00:00,1.00",
             "4,13047,not a date,1.00",
             "5,13047,2024-03-02 10:00:00,abc",
-            "6,13047,2024-03-31 23:30:00+02:00,7"));
+            "6,13047,2024-03-31 23:30:00+02:00,7",
+            "7,13047,1970-01-01 00:00:00,7"));
     TenureSettings s =
         settings(
             csv,
@@ -82,6 +84,7 @@ class InputReaderTest {
             "6 | 13047 | 2024-03-31 21:30:00 | 7.0 | purchase | unknown");
     assertThat(sorted(v.quarantined(), "input_table", "reason"))
         .containsExactly(
+            "transactions | before_earliest_date",
             "transactions | missing_customer_id",
             "transactions | unparseable_amount",
             "transactions | unparseable_occurred_at");
