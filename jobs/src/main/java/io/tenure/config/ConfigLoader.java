@@ -152,30 +152,28 @@ public final class ConfigLoader {
     }
     Map<String, String> sparkConf = r.stringMap("spark.conf");
     double maxQuarantined = r.real("quality.max-quarantined-fraction");
-    if (!(maxQuarantined >= 0 && maxQuarantined <= 1)) {
-      throw Errors.config(
-          origin,
-          "tenure.quality.max-quarantined-fraction",
-          "must be between 0 and 1 (a fraction, 0.01 = 1 %), got " + maxQuarantined);
-    }
     Optional<LocalDate> earliest =
         t.getIsNull("quality.earliest-date")
             ? Optional.empty()
             : Optional.of(r.parse("quality.earliest-date", LocalDate::parse));
-    return new TenureSettings(
-        inputs,
-        outputPath,
-        zone,
-        naiveZone,
-        asOf,
-        grain,
-        cohort,
-        churn,
-        twc,
-        maxQuarantined,
-        earliest,
-        sparkConf,
-        digest(t));
+    // The record checks the fraction's range; only that check can fail here.
+    return r.build(
+        "quality.max-quarantined-fraction",
+        () ->
+            new TenureSettings(
+                inputs,
+                outputPath,
+                zone,
+                naiveZone,
+                asOf,
+                grain,
+                cohort,
+                churn,
+                twc,
+                maxQuarantined,
+                earliest,
+                sparkConf,
+                digest(t)));
   }
 
   private static Config overrideConfig(Map<String, String> overrides) {

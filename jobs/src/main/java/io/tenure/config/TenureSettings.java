@@ -62,7 +62,7 @@ public record TenureSettings(
     Objects.requireNonNull(timeWithCustomer, "timeWithCustomer");
     if (!(maxQuarantinedFraction >= 0 && maxQuarantinedFraction <= 1)) {
       throw new IllegalArgumentException(
-          "max-quarantined-fraction must be between 0 and 1, got " + maxQuarantinedFraction);
+          "must be between 0 and 1 (a fraction, 0.01 = 1 %), got " + maxQuarantinedFraction);
     }
     Objects.requireNonNull(earliestDate, "earliestDate");
     sparkConf = Map.copyOf(sparkConf);

@@ -97,10 +97,6 @@ public final class Errors {
         null);
   }
 
-  public static TenureException invalidInput(String message) {
-    return new TenureException(ExitCode.INVALID_INPUT, message, null);
-  }
-
   public static TenureException invariant(String message) {
     return new TenureException(
         ExitCode.FAILURE,

@@ -122,7 +122,7 @@ public final class CohortRetention {
             .agg(count(lit(1)).as(COHORT_SIZE))
             .withColumn(PERIOD_INDEX, explode(sequence(lit(0), lastIndex)));
 
-    WindowSpec cohort = Window.partitionBy(CELL_KEYS[0], CELL_KEYS[1], CELL_KEYS[2]);
+    WindowSpec cohort = byCohort();
     Column zero = lit(0).cast(InputReader.AMOUNT_TYPE);
     Dataset<Row> cells =
         grid.join(
@@ -155,7 +155,7 @@ public final class CohortRetention {
    * the pipeline can summarise the staged table instead of recomputing it.
    */
   public static Dataset<Row> summarize(Dataset<Row> cells) {
-    WindowSpec cohort = Window.partitionBy(CELL_KEYS[0], CELL_KEYS[1], CELL_KEYS[2]);
+    WindowSpec cohort = byCohort();
     return cells
         .where(col(IS_COMPLETE))
         .withColumn(
@@ -178,6 +178,11 @@ public final class CohortRetention {
             col(REVENUE),
             col(BASE_REVENUE),
             Outputs.ratio(col(REVENUE), col(BASE_REVENUE)).as(REVENUE_RETENTION));
+  }
+
+  /** All cells of one cohort, for its period-0 revenue. */
+  private static WindowSpec byCohort() {
+    return Window.partitionBy(CELL_KEYS[0], CELL_KEYS[1], CELL_KEYS[2]);
   }
 
   /** The start of the period {@code index} periods after {@code cohortStart}. */

@@ -43,12 +43,14 @@ public final class TenureJob {
   private final SparkSession spark;
   private final TenureSettings settings;
   private final Set<MetricFamily> selected;
+  private final Map<String, String> skipped;
 
   public TenureJob(SparkSession spark, TenureSettings settings, Set<MetricFamily> selected) {
     this.spark = spark;
     this.settings = settings;
     this.selected =
         selected.isEmpty() ? EnumSet.allOf(MetricFamily.class) : EnumSet.copyOf(selected);
+    this.skipped = skipped(settings, this.selected);
   }
 
   /** Reads and checks the inputs, writes nothing. */
@@ -56,7 +58,7 @@ public final class TenureJob {
     Instant started = Instant.now();
     Prepared p = prepare();
     return new RunResult(
-        p.asOf, p.profiles, Map.of(), skipped(), null, Duration.between(started, Instant.now()));
+        p.asOf, p.profiles, Map.of(), skipped, null, Duration.between(started, Instant.now()));
   }
 
   /** Computes and publishes all selected tables for the as-of date. */
@@ -69,10 +71,10 @@ public final class TenureJob {
       Map<String, Long> outputs = doExecute(p, writer);
       Duration duration = Duration.between(started, Instant.now());
       String json =
-          Manifest.json(runId, p.asOf, settings, started, duration, p.profiles, outputs, skipped());
+          Manifest.json(runId, p.asOf, settings, started, duration, p.profiles, outputs, skipped);
       String manifest =
           Stages.run(spark, "publish", "Publish outputs", () -> writer.publish(json).toString());
-      return new RunResult(p.asOf, p.profiles, outputs, skipped(), manifest, duration);
+      return new RunResult(p.asOf, p.profiles, outputs, skipped, manifest, duration);
     } catch (RuntimeException e) {
       writer.abort();
       throw e;
@@ -88,8 +90,8 @@ public final class TenureJob {
     base.customerDays().persist(StorageLevel.MEMORY_AND_DISK());
     try {
       for (MetricFamily family : selected) {
-        if (skipped().containsKey(family.key())) {
-          LOG.warn("Skipping {}: {}", family.key(), skipped().get(family.key()));
+        if (skipped.containsKey(family.key())) {
+          LOG.warn("Skipping {}: {}", family.key(), skipped.get(family.key()));
           continue;
         }
         switch (family) {
@@ -112,6 +114,9 @@ public final class TenureJob {
                 1);
           }
           case CHURN_RATES -> {
+            if (!settings.has(TableKind.CANCELLATIONS)) {
+              LOG.info("No cancellations input: churn is inactivity-based only");
+            }
             ChurnRates.Result r =
                 ChurnRates.compute(
                     transactions,
@@ -168,7 +173,7 @@ public final class TenureJob {
   }
 
   /** Families that cannot run because an input they need is not configured. */
-  private Map<String, String> skipped() {
+  private static Map<String, String> skipped(TenureSettings settings, Set<MetricFamily> selected) {
     Map<String, String> out = new LinkedHashMap<>();
     for (MetricFamily f : selected) {
       for (TableKind need : f.needs()) {
@@ -178,9 +183,6 @@ public final class TenureJob {
               "input '" + need.key() + "' is not configured (" + need.configPath() + ".path)");
         }
       }
-    }
-    if (selected.contains(MetricFamily.CHURN_RATES) && !settings.has(TableKind.CANCELLATIONS)) {
-      LOG.info("No cancellations input: churn is inactivity-based only");
     }
     return out;
   }

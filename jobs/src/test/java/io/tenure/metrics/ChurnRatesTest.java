@@ -60,10 +60,14 @@ class ChurnRatesTest {
         asOf);
   }
 
+  /** The default denominator, as of the last day of April: every period complete. */
+  private static ChurnRates.Result asOfApril30(SparkSession spark) {
+    return compute(spark, transactions(spark), ChurnDenominator.START, LocalDate.of(2024, 4, 30));
+  }
+
   @Test
   void periodsMatchHandComputedLifecycles(SparkSession spark) {
-    ChurnRates.Result r =
-        compute(spark, transactions(spark), ChurnDenominator.START, LocalDate.of(2024, 4, 30));
+    ChurnRates.Result r = asOfApril30(spark);
 
     assertThat(
             sorted(
@@ -91,8 +95,7 @@ class ChurnRatesTest {
 
   @Test
   void revenueColumnsCountRefundsAndChurnedCustomersValue(SparkSession spark) {
-    ChurnRates.Result r =
-        compute(spark, transactions(spark), ChurnDenominator.START, LocalDate.of(2024, 4, 30));
+    ChurnRates.Result r = asOfApril30(spark);
 
     // Churned revenue: B 20 (Jan); A 10 (Feb); C 30+40 (Mar); C 30+40+50 and E 70-5+80 (Apr).
     assertThat(
@@ -112,8 +115,7 @@ class ChurnRatesTest {
 
   @Test
   void reasonsSplitCancellationsFromInactivity(SparkSession spark) {
-    ChurnRates.Result r =
-        compute(spark, transactions(spark), ChurnDenominator.START, LocalDate.of(2024, 4, 30));
+    ChurnRates.Result r = asOfApril30(spark);
 
     assertThat(sorted(r.reasons()))
         .containsExactly(
@@ -166,8 +168,7 @@ class ChurnRatesTest {
 
   @Test
   void spellsAlternateAndNeverOverlap(SparkSession spark) {
-    ChurnRates.Result r =
-        compute(spark, transactions(spark), ChurnDenominator.START, LocalDate.of(2024, 4, 30));
+    ChurnRates.Result r = asOfApril30(spark);
 
     assertThat(sorted(r.spells(), "customer_id", "spell", "start_date", "churn_date", "churn_type"))
         .containsExactly(
