@@ -10,6 +10,7 @@ import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.tenure.errors.Errors;
 import java.io.File;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -35,7 +36,13 @@ public final class ConfigLoader {
 
   /** Sub-trees whose keys are free-form (user column names, Spark options). */
   private static final List<String> FREE_FORM =
-      List.of(".columns", ".expressions", ".options", "tenure.spark.conf");
+      List.of(
+          ".columns",
+          ".expressions",
+          ".options",
+          "tenure.spark.conf",
+          "tenure.money.rates",
+          "tenure.quality.allowed-values");
 
   private ConfigLoader() {}
 
@@ -151,29 +158,71 @@ public final class ConfigLoader {
               + " none or first-channel");
     }
     Map<String, String> sparkConf = r.stringMap("spark.conf");
-    double maxQuarantined = r.real("quality.max-quarantined-fraction");
+    QualitySettings quality = quality(t, r, origin);
+    PrivacySettings privacy =
+        r.build(
+            "privacy.secret-env",
+            () ->
+                new PrivacySettings(
+                    r.bool("privacy.pseudonymise-customer-ids"), r.string("privacy.secret-env")));
+    return new TenureSettings(
+        inputs,
+        outputPath,
+        zone,
+        naiveZone,
+        asOf,
+        grain,
+        cohort,
+        churn,
+        twc,
+        quality,
+        privacy,
+        sparkConf,
+        digest(t));
+  }
+
+  private static QualitySettings quality(Config t, Reader r, String origin) {
     Optional<LocalDate> earliest =
         t.getIsNull("quality.earliest-date")
             ? Optional.empty()
             : Optional.of(r.parse("quality.earliest-date", LocalDate::parse));
-    // The record checks the fraction's range; only that check can fail here.
+    Map<String, List<String>> allowed = new TreeMap<>();
+    Config values = t.getConfig("quality.allowed-values");
+    for (String table : values.root().keySet()) {
+      boolean known =
+          java.util.Arrays.stream(TableKind.values()).anyMatch(k -> k.key().equals(table));
+      if (!known || values.getValue(table).valueType() != ConfigValueType.OBJECT) {
+        throw Errors.config(
+            origin,
+            ROOT + ".quality.allowed-values." + table,
+            "expected <table>.<column> = [values] with table transactions, cancellations,"
+                + " interactions or customers");
+      }
+      // Whether the column is an enum-like text column is checked against the input contract
+      // when the table is read.
+      for (String column : values.getConfig(table).root().keySet()) {
+        String key = "quality.allowed-values." + table + "." + column;
+        allowed.put(table + "." + column, r.strings(key));
+      }
+    }
+    Map<String, BigDecimal> rates = new TreeMap<>();
+    r.stringMap("money.rates")
+        .forEach(
+            (k, v) -> {
+              try {
+                rates.put(k, new BigDecimal(v));
+              } catch (NumberFormatException e) {
+                throw Errors.config(
+                    origin, ROOT + ".money.rates." + k, "expected a number, got '" + v + "'");
+              }
+            });
+    Optional<String> currency =
+        t.getIsNull("money.currency") ? Optional.empty() : Optional.of(r.string("money.currency"));
     return r.build(
-        "quality.max-quarantined-fraction",
+        "quality",
         () ->
-            new TenureSettings(
-                inputs,
-                outputPath,
-                zone,
-                naiveZone,
-                asOf,
-                grain,
-                cohort,
-                churn,
-                twc,
-                maxQuarantined,
-                earliest,
-                sparkConf,
-                digest(t)));
+            new QualitySettings(
+                r.real("quality.max-quarantined-fraction"), earliest, allowed, currency, rates));
   }
 
   private static Config overrideConfig(Map<String, String> overrides) {
@@ -231,6 +280,14 @@ public final class ConfigLoader {
 
     int integer(String path) {
       return read(path, () -> t.getInt(path));
+    }
+
+    boolean bool(String path) {
+      return read(path, () -> t.getBoolean(path));
+    }
+
+    List<String> strings(String path) {
+      return read(path, () -> t.getStringList(path));
     }
 
     double real(String path) {

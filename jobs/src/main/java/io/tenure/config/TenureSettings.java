@@ -25,10 +25,8 @@ import java.util.Optional;
  * @param cohort cohort retention settings
  * @param churn churn settings
  * @param timeWithCustomer time-with-customer settings
- * @param maxQuarantinedFraction the run fails (exit 3) when a larger share of any input table's
- *     rows cannot be used
- * @param earliestDate rows whose event date (business zone) is before it are quarantined as {@code
- *     before_earliest_date}; empty = no lower bound
+ * @param quality which rows are usable, and how many unusable ones a run tolerates
+ * @param privacy pseudonymisation of customer ids in the outputs
  * @param sparkConf extra Spark settings applied to the session Tenure creates
  * @param digest SHA-256 of the resolved configuration, recorded in the run manifest
  */
@@ -42,8 +40,8 @@ public record TenureSettings(
     CohortSettings cohort,
     ChurnSettings churn,
     TimeWithCustomerSettings timeWithCustomer,
-    double maxQuarantinedFraction,
-    Optional<LocalDate> earliestDate,
+    QualitySettings quality,
+    PrivacySettings privacy,
     Map<String, String> sparkConf,
     String digest) {
 
@@ -60,11 +58,8 @@ public record TenureSettings(
     Objects.requireNonNull(cohort, "cohort");
     Objects.requireNonNull(churn, "churn");
     Objects.requireNonNull(timeWithCustomer, "timeWithCustomer");
-    if (!(maxQuarantinedFraction >= 0 && maxQuarantinedFraction <= 1)) {
-      throw new IllegalArgumentException(
-          "must be between 0 and 1 (a fraction, 0.01 = 1 %), got " + maxQuarantinedFraction);
-    }
-    Objects.requireNonNull(earliestDate, "earliestDate");
+    Objects.requireNonNull(quality, "quality");
+    Objects.requireNonNull(privacy, "privacy");
     sparkConf = Map.copyOf(sparkConf);
   }
 
@@ -88,8 +83,8 @@ public record TenureSettings(
         cohort,
         churn,
         timeWithCustomer,
-        maxQuarantinedFraction,
-        earliestDate,
+        quality,
+        privacy,
         sparkConf,
         digest);
   }

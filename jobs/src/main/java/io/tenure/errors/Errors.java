@@ -16,6 +16,12 @@ public final class Errors {
         null);
   }
 
+  /** A key whose value is valid on its own but does not fit the input. */
+  public static TenureException configKey(String key, String problem) {
+    return new TenureException(
+        ExitCode.USAGE, String.format("Configuration error at key '%s': %s", key, problem), null);
+  }
+
   public static TenureException config(String message, Throwable cause) {
     return new TenureException(ExitCode.USAGE, "Configuration error: " + message, cause);
   }
@@ -66,6 +72,41 @@ public final class Errors {
                 + " format, or remove the table from the config if it is optional.",
             table, path, key, rootMessage(e)),
         e);
+  }
+
+  public static TenureException mixedCurrencies(String table, String key, String currencies) {
+    return new TenureException(
+        ExitCode.INVALID_INPUT,
+        String.format(
+            "Input table '%s' mixes currencies (%s, column mapped by %s) and no reporting currency"
+                + " is set: Tenure will not add amounts in different currencies. Fix: set"
+                + " tenure.money.currency to the reporting currency and tenure.money.rates {"
+                + " <code> = <factor> } for the others; rows in a currency without a rate are"
+                + " quarantined as unknown_currency.",
+            table, currencies, key),
+        null);
+  }
+
+  public static TenureException corruptFile(String table, String file, String key, Throwable e) {
+    return new TenureException(
+        ExitCode.INVALID_INPUT,
+        String.format(
+            "Input table '%s' (%s.path): the file %s is not readable Parquet (%s). It is corrupt"
+                + " or truncated, e.g. by an interrupted copy. Fix: re-export or re-copy that"
+                + " file, or move it out of the input directory, then re-run.",
+            table, key, file, rootMessage(e)),
+        e);
+  }
+
+  public static TenureException schemaDrift(String table, String column, String where) {
+    return new TenureException(
+        ExitCode.INVALID_INPUT,
+        String.format(
+            "Input table '%s': the schema changed between its files: column '%s' differs (%s)."
+                + " Fix: rewrite the older files with the current schema (or the other way"
+                + " round), or point the input at files with one schema.",
+            table, column, where),
+        null);
   }
 
   public static TenureException emptyInput(String table, String path) {

@@ -102,7 +102,8 @@ public final class InputContract {
     return switch (table) {
       case TRANSACTIONS -> "transaction_id";
       case INTERACTIONS -> "interaction_id";
-      case CANCELLATIONS, CUSTOMERS -> null;
+      case CUSTOMERS -> "customer_id";
+      case CANCELLATIONS -> null;
     };
   }
 

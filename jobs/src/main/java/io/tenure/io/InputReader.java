@@ -7,28 +7,37 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.to_utc_timestamp;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
 import io.tenure.config.InputSettings;
+import io.tenure.config.QualitySettings;
 import io.tenure.config.TableKind;
 import io.tenure.config.TenureSettings;
 import io.tenure.errors.Errors;
 import io.tenure.io.InputContract.ColumnSpec;
 import io.tenure.io.InputContract.LogicalType;
 import io.tenure.metrics.Periods;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
@@ -45,6 +54,8 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads one input table, maps its columns to the canonical names, checks their types (a missing
@@ -63,6 +74,8 @@ public final class InputReader {
 
   /** An ISO-8601 string that carries its own offset (Z, +hh:mm, +hhmm, +hh). */
   private static final String OFFSET_SUFFIX = "(?i)(z|[+-]\\d\\d(:?\\d\\d)?)$";
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
 
   private final SparkSession spark;
   private final TenureSettings settings;
@@ -119,18 +132,17 @@ public final class InputReader {
     projection.add(input_file_name().as(SOURCE_FILE));
     Dataset<Row> cast = raw.select(projection.toArray(Column[]::new));
 
-    RowRules rules = new RowRules(in.table(), present);
-    Dataset<Row> flagged = rules.normalise(cast).withColumn(REASON, rules.reason());
+    checkAllowedValues(in.table());
+    Currencies currencies = currencies(cast, in, present);
     String eventColumn = InputContract.eventColumn(in.table());
-    flagged = flagged.withColumn(EVENT_DATE, Periods.localDate(col(eventColumn), settings.zone()));
-    if (settings.earliestDate().isPresent()) {
-      Column early = col(EVENT_DATE).lt(lit(java.sql.Date.valueOf(settings.earliestDate().get())));
-      flagged =
-          flagged.withColumn(
-              REASON,
-              when(col(REASON).isNull().and(early), lit("before_earliest_date"))
-                  .otherwise(col(REASON)));
-    }
+    RowRules rules =
+        new RowRules(
+            in.table(), present, settings.quality(), currencies, LocalDate.now(settings.zone()));
+    Dataset<Row> flagged =
+        rules
+            .normalise(cast)
+            .withColumn(EVENT_DATE, Periods.localDate(col(eventColumn), settings.zone()))
+            .withColumn(REASON, rules.reason());
     // Last: the row kept for a duplicated id must be one that passed every other rule.
     String idColumn = InputContract.idColumn(in.table());
     if (idColumn != null && present.containsKey(idColumn)) {
@@ -138,6 +150,59 @@ public final class InputReader {
     }
     List<String> canonical = new ArrayList<>(typed.keySet());
     return new ValidatedInput(in, flagged, canonical);
+  }
+
+  /** An allowed-values entry must name an enum-like text column of its table. */
+  private void checkAllowedValues(TableKind table) {
+    for (String key : settings.quality().allowedValues().keySet()) {
+      String column = key.substring(key.indexOf('.') + 1);
+      boolean text =
+          InputContract.columns(table).stream()
+              .anyMatch(c -> c.name().equals(column) && c.type() == LogicalType.TEXT);
+      if (key.startsWith(table.key() + ".") && !text) {
+        throw Errors.configKey(
+            "tenure.quality.allowed-values." + key,
+            "'" + column + "' is not a text column of " + table.key() + " (see docs/inputs.md)");
+      }
+    }
+  }
+
+  /**
+   * The currencies of a transactions table, read with one small distinct query because the rule for
+   * rows without a currency depends on whether currencies are mixed.
+   */
+  private Currencies currencies(Dataset<Row> cast, InputSettings in, Map<String, Column> present) {
+    if (in.table() != TableKind.TRANSACTIONS || !present.containsKey("currency")) {
+      return Currencies.NONE;
+    }
+    List<String> found =
+        cast.select(upper(col("currency")).as("c"))
+            .where(col("c").isNotNull())
+            .distinct()
+            .limit(Currencies.SHOWN + 1)
+            .as(Encoders.STRING())
+            .collectAsList();
+    Currencies c = new Currencies(found.stream().sorted().toList());
+    if (c.mixed() && settings.quality().currency().isEmpty()) {
+      throw Errors.mixedCurrencies(in.table().key(), in.columnKey("currency"), c.describe());
+    }
+    return c;
+  }
+
+  /** The distinct currency codes of a table (at most {@link #SHOWN} + 1 of them). */
+  record Currencies(List<String> codes) {
+    static final int SHOWN = 20;
+    static final Currencies NONE = new Currencies(List.of());
+
+    boolean mixed() {
+      return codes.size() > 1;
+    }
+
+    String describe() {
+      return codes.size() > SHOWN
+          ? String.join(", ", codes.subList(0, SHOWN)) + ", ..."
+          : String.join(", ", codes);
+    }
   }
 
   /**
@@ -178,13 +243,58 @@ public final class InputReader {
       options.put("header", "true");
     }
     options.putAll(in.options());
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Dataset<Row> df;
     try {
-      Dataset<Row> df = spark.read().format(in.format()).options(options).load(in.path());
+      df = spark.read().format(in.format()).options(options).load(in.path());
       df.schema(); // forces file listing and schema inference now, inside this try
-      return df;
     } catch (Exception e) {
+      return unreadable(in, conf, e);
+    }
+    if (in.format().equals("parquet")) {
+      Map<String, Boolean> used = new LinkedHashMap<>();
+      for (ColumnSpec spec : InputContract.columns(in.table())) {
+        if (!in.expressions().containsKey(spec.name())) {
+          used.put(in.sourceColumn(spec.name()), spec.required());
+        }
+      }
+      ParquetFooters.check(in, df.inputFiles(), used, conf);
+    }
+    return df;
+  }
+
+  /**
+   * Explains why Spark could not open an input: a corrupt file is named, an existing but empty
+   * directory is an empty table (valid for every input except transactions).
+   */
+  private Dataset<Row> unreadable(InputSettings in, Configuration conf, Exception e) {
+    List<String> files;
+    try {
+      files = ParquetFooters.dataFiles(in.path(), conf);
+    } catch (IOException | RuntimeException listing) {
       throw Errors.unreadableInput(in.table().key(), in.path(), in.table().configPath(), e);
     }
+    if (in.format().equals("parquet") && !files.isEmpty()) {
+      ParquetFooters.readable(in, files, conf);
+    }
+    boolean exists;
+    try {
+      exists = new Path(in.path()).getFileSystem(conf).exists(new Path(in.path()));
+    } catch (IOException io) {
+      exists = false;
+    }
+    if (exists && files.isEmpty()) {
+      if (in.table().required()) {
+        throw Errors.emptyInput(in.table().key(), in.path());
+      }
+      LOG.info("Input {} at {} has no files: read as an empty table", in.table().key(), in.path());
+      List<StructField> fields = new ArrayList<>();
+      for (ColumnSpec spec : InputContract.columns(in.table())) {
+        fields.add(DataTypes.createStructField(spec.name(), targetType(spec.type()), true));
+      }
+      return spark.createDataFrame(List.of(), DataTypes.createStructType(fields));
+    }
+    throw Errors.unreadableInput(in.table().key(), in.path(), in.table().configPath(), e);
   }
 
   private static Optional<StructField> find(Dataset<Row> raw, String name) {
@@ -282,45 +392,78 @@ public final class InputReader {
   static final class RowRules {
     private final TableKind table;
     private final Map<String, Column> present;
+    private final QualitySettings quality;
+    private final Currencies currencies;
+    private final LocalDate today;
 
-    RowRules(TableKind table, Map<String, Column> present) {
+    RowRules(
+        TableKind table,
+        Map<String, Column> present,
+        QualitySettings quality,
+        Currencies currencies,
+        LocalDate today) {
+      this.today = today;
       this.table = table;
       this.present = present;
+      this.quality = quality;
+      this.currencies = currencies;
     }
 
     private boolean has(String name) {
       return present.containsKey(name);
     }
 
+    /**
+     * Lower case, with runs of spaces and hyphens as one underscore (QualitySettings#enumValue).
+     */
+    static Column enumValue(Column c) {
+      return regexp_replace(lower(c), "[\\s-]+", "_");
+    }
+
     Dataset<Row> normalise(Dataset<Row> df) {
       return switch (table) {
         case TRANSACTIONS -> {
-          Column kind = lower(col("kind"));
+          Column kind = enumValue(col("kind"));
           Column derived =
               has("kind") ? kind : when(col("amount").lt(0), "refund").otherwise("purchase");
           // A refund may be recorded with either sign; Tenure keeps magnitudes and the kind.
           Column amount =
               when(derived.equalTo("refund"), abs(col("amount"))).otherwise(col("amount"));
           yield df.withColumn("kind", derived)
-              .withColumn("amount", amount)
-              .withColumn("channel", coalesce(lower(col("channel")), lit("unknown")));
+              .withColumn("currency", upper(col("currency")))
+              .withColumn("amount", toReportingCurrency(amount))
+              .withColumn("channel", coalesce(enumValue(col("channel")), lit("unknown")));
         }
         case CANCELLATIONS ->
-            df.withColumn("kind", coalesce(lower(col("kind")), lit("unspecified")))
+            df.withColumn("kind", coalesce(enumValue(col("kind")), lit("unspecified")))
                 .withColumn("reason", coalesce(col("reason"), lit("unknown")));
         case INTERACTIONS ->
-            df.withColumn("channel", coalesce(lower(col("channel")), lit("unknown")))
-                .withColumn("category", coalesce(lower(col("category")), lit("unknown")));
+            df.withColumn("channel", coalesce(enumValue(col("channel")), lit("unknown")))
+                .withColumn("category", coalesce(enumValue(col("category")), lit("unknown")));
         case CUSTOMERS -> df;
       };
+    }
+
+    /** Converts with the configured fixed rates; unknown currencies are quarantined. */
+    private Column toReportingCurrency(Column amount) {
+      Column out = amount;
+      for (Map.Entry<String, BigDecimal> rate : quality.rates().entrySet()) {
+        out =
+            when(
+                    upper(col("currency")).equalTo(rate.getKey()),
+                    amount.multiply(lit(rate.getValue())).cast(AMOUNT_TYPE))
+                .otherwise(out);
+      }
+      return out;
     }
 
     Column reason() {
       List<Column[]> rules = new ArrayList<>();
       rules.add(rule(col("customer_id").isNull(), "missing_customer_id"));
+      String event = InputContract.eventColumn(table);
       switch (table) {
         case TRANSACTIONS -> {
-          timestampRules(rules, "occurred_at", true);
+          timestampRules(rules, event, true);
           rules.add(rule(col("amount").isNull(), unparseableOrMissing("amount")));
           rules.add(
               rule(
@@ -330,16 +473,17 @@ public final class InputReader {
               rule(
                   col("kind").equalTo("purchase").and(col("amount").lt(0)),
                   "negative_purchase_amount"));
+          currencyRules(rules);
         }
         case CANCELLATIONS -> {
-          timestampRules(rules, "cancelled_at", true);
+          timestampRules(rules, event, true);
           rules.add(
               rule(
                   not(col("kind").isin("voluntary", "involuntary", "unspecified")),
                   "unknown_kind"));
         }
         case INTERACTIONS -> {
-          timestampRules(rules, "opened_at", true);
+          timestampRules(rules, event, true);
           timestampRules(rules, "first_response_at", false);
           timestampRules(rules, "closed_at", false);
           rules.add(rule(col("closed_at").lt(col("opened_at")), "closed_before_opened"));
@@ -356,13 +500,51 @@ public final class InputReader {
           rules.add(rule(not(col("csat").between(1, 5)), "csat_out_of_range"));
           rules.add(rule(not(col("nps").between(0, 10)), "nps_out_of_range"));
         }
-        case CUSTOMERS -> timestampRules(rules, "signup_at", false);
+        case CUSTOMERS -> timestampRules(rules, event, false);
+      }
+      for (ColumnSpec spec : InputContract.columns(table)) {
+        List<String> allowed = quality.allowed(table, spec.name());
+        if (has(spec.name()) && !allowed.isEmpty()) {
+          // A missing value reads as "unknown", which is always accepted.
+          List<Object> accepted = new ArrayList<>(allowed);
+          accepted.add("unknown");
+          Column value = col(spec.name());
+          rules.add(
+              rule(
+                  value.isNotNull().and(not(value.isin(accepted.toArray()))),
+                  "unknown_" + spec.name()));
+        }
+      }
+      // A row dated after the day the run happens is a typo or a clock error; left in, it would
+      // also move the default as-of date (the last event date) into the future.
+      rules.add(
+          rule(col(EVENT_DATE).gt(lit(java.sql.Date.valueOf(today.plusDays(1)))), "in_the_future"));
+      if (quality.earliestDate().isPresent()) {
+        Column first = lit(java.sql.Date.valueOf(quality.earliestDate().get()));
+        rules.add(rule(col(EVENT_DATE).lt(first), "before_earliest_date"));
       }
       Column reason = lit(null).cast("string");
       for (int i = rules.size() - 1; i >= 0; i--) {
         reason = when(rules.get(i)[0], rules.get(i)[1]).otherwise(reason);
       }
       return reason;
+    }
+
+    /**
+     * With a reporting currency: a row in another currency needs a rate, and a row without a
+     * currency is ambiguous when the table mixes currencies. Without one, the table holds at most
+     * one currency (checked when it is read) and every row is in it.
+     */
+    private void currencyRules(List<Column[]> rules) {
+      if (!has("currency") || quality.currency().isEmpty()) {
+        return;
+      }
+      List<String> known = new ArrayList<>(quality.rates().keySet());
+      known.add(quality.currency().get());
+      Column currency = col("currency");
+      rules.add(rule(currency.isNull().and(lit(currencies.mixed())), "missing_currency"));
+      rules.add(
+          rule(currency.isNotNull().and(not(currency.isin(known.toArray()))), "unknown_currency"));
     }
 
     private void timestampRules(List<Column[]> rules, String name, boolean required) {

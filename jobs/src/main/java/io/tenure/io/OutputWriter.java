@@ -1,7 +1,9 @@
 package io.tenure.io;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tenure.errors.Errors;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -10,36 +12,57 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Writes output tables so that readers never see a half-written table.
+ * Writes output tables so that readers never see a half-written table, and a failed or killed run
+ * leaves the previous output of its as-of date in place.
  *
  * <p>Layout: {@code <root>/<table>/as_of=<yyyy-MM-dd>/part-*.parquet} (with {@code _SUCCESS}), and
  * {@code <root>/_manifests/as_of=<date>.json}. Every table is first written under {@code
  * <root>/_staging/<run-id>/}; only when all of them are written and checked does {@link #publish}
- * move each into place with a directory rename, replacing that as-of date's previous output. Other
- * as-of dates are never touched. The manifest is written last.
+ * move each into place with directory renames. Before the first rename it writes a journal ({@code
+ * _staging/<run-id>/_publish.json}) of what it is about to replace; the previous output is moved
+ * aside into the staging directory, not deleted. The manifest is written last and is the commit
+ * point: a run whose manifest is in place has published.
+ *
+ * <p>A run killed while publishing leaves a journal without a matching manifest. The next run of
+ * the same as-of date {@linkplain #recover() rolls it back} before it starts: previous outputs go
+ * back into place, tables that had none are removed. Other as-of dates are never touched.
  */
 public final class OutputWriter {
   public static final String STAGING = "_staging";
   public static final String MANIFESTS = "_manifests";
+  static final String JOURNAL = "_publish.json";
+  private static final String PREVIOUS = "_previous";
+  private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final SparkSession spark;
   private final Path root;
+  private final LocalDate asOf;
   private final String partition;
+  private final String runId;
   private final Path staging;
   private final Map<String, Path> staged = new LinkedHashMap<>();
 
   public OutputWriter(SparkSession spark, String root, LocalDate asOf, String runId) {
+    if (!runId.startsWith(asOf + "-")) {
+      throw new IllegalArgumentException("a run id starts with its as-of date: " + runId);
+    }
     this.spark = spark;
     this.root = new Path(root);
+    this.asOf = asOf;
     this.partition = "as_of=" + asOf;
+    this.runId = runId;
     this.staging = new Path(new Path(this.root, STAGING), runId);
   }
 
@@ -51,9 +74,11 @@ public final class OutputWriter {
    */
   public long stage(String table, Dataset<Row> rows, int files) {
     Path target = new Path(new Path(staging, table), partition);
-    Dataset<Row> shaped = files > 0 ? rows.coalesce(files) : rows;
+    Dataset<Row> injected = FaultInjection.rows(table, rows);
+    Dataset<Row> shaped = files > 0 ? injected.coalesce(files) : injected;
     shaped.write().mode(SaveMode.ErrorIfExists).parquet(target.toString());
     staged.put(table, target);
+    FaultInjection.point("staged:" + table);
     return spark.read().parquet(target.toString()).count();
   }
 
@@ -62,34 +87,76 @@ public final class OutputWriter {
     return spark.read().parquet(staged.get(table).toString());
   }
 
+  /**
+   * Cleans up after earlier runs of this as-of date that did not finish: rolls back a publish that
+   * was cut off and removes what they staged. Call before staging anything.
+   *
+   * @return the run ids that were cleaned up
+   */
+  public List<String> recover() {
+    FileSystem fs = fs();
+    List<String> cleaned = new ArrayList<>();
+    try {
+      Path stagingRoot = new Path(root, STAGING);
+      if (!fs.exists(stagingRoot)) {
+        return cleaned;
+      }
+      for (FileStatus st : fs.listStatus(stagingRoot)) {
+        String other = st.getPath().getName();
+        if (!st.isDirectory() || !other.startsWith(asOf + "-") || other.equals(runId)) {
+          continue;
+        }
+        Path journal = new Path(st.getPath(), JOURNAL);
+        if (fs.exists(journal) && !committed(fs, other)) {
+          rollBack(fs, st.getPath(), readJournal(fs, journal));
+          LOG.warn("Rolled back the unfinished publish of run {} ({})", other, partition);
+        } else {
+          LOG.warn("Removing what the unfinished run {} staged", other);
+        }
+        fs.delete(st.getPath(), true);
+        cleaned.add(other);
+      }
+      return cleaned;
+    } catch (IOException e) {
+      throw Errors.failure(
+          "Cannot clean up an earlier unfinished run under "
+              + new Path(root, STAGING)
+              + ": "
+              + e.getMessage()
+              + ". Check the permissions of the output path.",
+          e);
+    }
+  }
+
   /** Moves every staged table into place, then writes the manifest. */
   public Path publish(String manifestJson) {
     FileSystem fs = fs();
     try {
-      List<Path> published = new ArrayList<>();
+      Map<String, Boolean> hadPrevious = new LinkedHashMap<>();
+      for (String table : staged.keySet()) {
+        hadPrevious.put(table, fs.exists(target(table)));
+      }
+      writeAtomically(fs, new Path(staging, JOURNAL), journalJson(hadPrevious));
       for (Map.Entry<String, Path> e : staged.entrySet()) {
-        Path target = new Path(new Path(root, e.getKey()), partition);
-        Path previous = new Path(new Path(staging, "_previous"), e.getKey());
-        fs.mkdirs(target.getParent());
-        if (fs.exists(target) && !rename(fs, target, previous)) {
+        Path target = target(e.getKey());
+        if (hadPrevious.get(e.getKey())
+            && !rename(fs, target, new Path(new Path(staging, PREVIOUS), e.getKey()))) {
           throw new IOException("cannot move aside the previous output " + target);
         }
+        FaultInjection.point("publish:moved-aside:" + e.getKey());
         if (!rename(fs, e.getValue(), target)) {
           throw new IOException("cannot move " + e.getValue() + " to " + target);
         }
-        published.add(target);
       }
-      Path manifestDir = new Path(root, MANIFESTS);
-      fs.mkdirs(manifestDir);
-      Path manifest = new Path(manifestDir, partition + ".json");
+      FaultInjection.point("publish:before-manifest");
+      Path manifest = manifest();
       Path tmp = new Path(staging, "manifest.json");
-      try (OutputStream out = fs.create(tmp, true)) {
-        out.write(manifestJson.getBytes(StandardCharsets.UTF_8));
-      }
+      writeAtomically(fs, tmp, manifestJson);
       fs.delete(manifest, false);
       if (!rename(fs, tmp, manifest)) {
         throw new IOException("cannot write the manifest " + manifest);
       }
+      FaultInjection.point("publish:committed");
       fs.delete(staging, true);
       deleteIfEmpty(fs, new Path(root, STAGING));
       return manifest;
@@ -99,9 +166,11 @@ public final class OutputWriter {
               + root
               + " failed: "
               + e.getMessage()
-              + ". Staged files are kept under "
+              + ". The next run of "
+              + asOf
+              + " restores the previous output from "
               + staging
-              + " for inspection; re-run the date.",
+              + "; re-run the date.",
           e);
     }
   }
@@ -110,11 +179,83 @@ public final class OutputWriter {
   public void abort() {
     try {
       FileSystem fs = fs();
+      Path journal = new Path(staging, JOURNAL);
+      if (fs.exists(journal) && !committed(fs, runId)) {
+        rollBack(fs, staging, readJournal(fs, journal));
+      }
       fs.delete(staging, true);
       deleteIfEmpty(fs, new Path(root, STAGING));
     } catch (IOException e) {
-      // The run is already failing; the staging directory is harmless and named in the log.
+      // The run is already failing; the next run of this date finishes the clean-up.
+      LOG.warn("Could not clean up {}: {}", staging, e.getMessage());
     }
+  }
+
+  /** Puts back what a cut-off publish replaced, and removes tables that had no previous output. */
+  private void rollBack(FileSystem fs, Path runStaging, Map<String, Boolean> hadPrevious)
+      throws IOException {
+    for (Map.Entry<String, Boolean> e : hadPrevious.entrySet()) {
+      Path target = target(e.getKey());
+      Path previous = new Path(new Path(runStaging, PREVIOUS), e.getKey());
+      if (fs.exists(previous)) {
+        fs.delete(target, true);
+        if (!rename(fs, previous, target)) {
+          throw new IOException("cannot restore " + previous + " to " + target);
+        }
+      } else if (!e.getValue()) {
+        fs.delete(target, true);
+      }
+    }
+  }
+
+  /** Whether the manifest in place was written by {@code otherRun}. */
+  private boolean committed(FileSystem fs, String otherRun) throws IOException {
+    Path manifest = manifest();
+    if (!fs.exists(manifest)) {
+      return false;
+    }
+    try (InputStream in = fs.open(manifest)) {
+      return otherRun.equals(MAPPER.readTree(in).path("run_id").asText());
+    }
+  }
+
+  private String journalJson(Map<String, Boolean> hadPrevious) throws IOException {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("run_id", runId);
+    j.put("as_of", asOf.toString());
+    j.put("had_previous", hadPrevious);
+    return MAPPER.writeValueAsString(j);
+  }
+
+  private static Map<String, Boolean> readJournal(FileSystem fs, Path journal) throws IOException {
+    Map<String, Boolean> out = new LinkedHashMap<>();
+    try (InputStream in = fs.open(journal)) {
+      MAPPER
+          .readTree(in)
+          .path("had_previous")
+          .fields()
+          .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asBoolean()));
+    }
+    return out;
+  }
+
+  /** Writes a small file under a temporary name and renames it, so it is whole or absent. */
+  private static void writeAtomically(FileSystem fs, Path path, String text) throws IOException {
+    Path tmp = new Path(path.getParent(), "." + path.getName() + ".tmp");
+    try (OutputStream out = fs.create(tmp, true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+    if (!fs.rename(tmp, path)) {
+      throw new IOException("cannot write " + path);
+    }
+  }
+
+  private Path target(String table) {
+    return new Path(new Path(root, table), partition);
+  }
+
+  private Path manifest() {
+    return new Path(new Path(root, MANIFESTS), partition + ".json");
   }
 
   private static boolean rename(FileSystem fs, Path from, Path to) throws IOException {

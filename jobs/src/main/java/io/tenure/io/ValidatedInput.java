@@ -1,13 +1,16 @@
 package io.tenure.io;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
 
 import io.tenure.config.InputSettings;
 import io.tenure.config.TableKind;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,6 +44,20 @@ public final class ValidatedInput {
     return flagged;
   }
 
+  /** A copy in which the rows that are still usable and fail {@code failed} get {@code reason}. */
+  ValidatedInput withRule(Dataset<Row> rows, Column failed, String reason) {
+    Column current = col(InputReader.REASON);
+    Column flaggedReason =
+        when(current.isNull().and(coalesce(failed, lit(false))), lit(reason)).otherwise(current);
+    return new ValidatedInput(
+        settings, rows.withColumn(InputReader.REASON, flaggedReason), columns);
+  }
+
+  /** A copy without a helper column. */
+  ValidatedInput dropping(String column) {
+    return new ValidatedInput(settings, flagged.drop(column), columns);
+  }
+
   /** The usable rows up to and including {@code asOf}, canonical columns only. */
   public Dataset<Row> clean(LocalDate asOf) {
     return flagged
@@ -48,14 +65,23 @@ public final class ValidatedInput {
         .select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
   }
 
-  /** Rows that cannot be used, in the quarantine table's layout. */
-  public Dataset<Row> quarantined() {
+  /**
+   * Rows that cannot be used, in the quarantine table's layout. With a pseudonymiser, the source
+   * row's customer id column carries the pseudonym of the canonical id instead.
+   */
+  public Dataset<Row> quarantined(Optional<Pseudonymiser> pseudonymiser) {
+    Column raw = col(InputReader.RAW);
+    if (pseudonymiser.isPresent() && columns.contains("customer_id")) {
+      raw =
+          raw.withField(
+              settings.sourceColumn("customer_id"), pseudonymiser.get().apply(col("customer_id")));
+    }
     return flagged
         .where(col(InputReader.REASON).isNotNull())
         .select(
             lit(table().key()).as(Quarantine.TABLE),
             col(InputReader.REASON).as(Quarantine.REASON),
-            to_json(col(InputReader.RAW)).as(Quarantine.ROW_JSON),
+            to_json(raw).as(Quarantine.ROW_JSON),
             col(InputReader.SOURCE_FILE).as(Quarantine.SOURCE_FILE));
   }
 

@@ -5,10 +5,13 @@ import static org.apache.spark.sql.functions.col;
 import io.tenure.config.TableKind;
 import io.tenure.config.TenureSettings;
 import io.tenure.errors.Errors;
+import io.tenure.io.CrossTableRules;
 import io.tenure.io.InputProfile;
 import io.tenure.io.InputReader;
 import io.tenure.io.OutputWriter;
+import io.tenure.io.Pseudonymiser;
 import io.tenure.io.Quarantine;
+import io.tenure.io.ReadFailures;
 import io.tenure.io.ValidatedInput;
 import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.ChurnRates;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -44,9 +48,22 @@ public final class TenureJob {
   private final TenureSettings settings;
   private final Set<MetricFamily> selected;
   private final Map<String, String> skipped;
+  private final Optional<Pseudonymiser> pseudonymiser;
 
   public TenureJob(SparkSession spark, TenureSettings settings, Set<MetricFamily> selected) {
+    this(spark, settings, selected, System::getenv);
+  }
+
+  /**
+   * @param environment reads environment variables (the pseudonymisation key); tests pass a map
+   */
+  public TenureJob(
+      SparkSession spark,
+      TenureSettings settings,
+      Set<MetricFamily> selected,
+      UnaryOperator<String> environment) {
     this.spark = spark;
+    this.pseudonymiser = Pseudonymiser.from(settings.privacy(), environment);
     this.settings = settings;
     this.selected =
         selected.isEmpty() ? EnumSet.allOf(MetricFamily.class) : EnumSet.copyOf(selected);
@@ -56,7 +73,7 @@ public final class TenureJob {
   /** Reads and checks the inputs, writes nothing. */
   public RunResult validate() {
     Instant started = Instant.now();
-    Prepared p = prepare();
+    Prepared p = explained(this::prepare);
     return new RunResult(
         p.asOf, p.profiles, Map.of(), skipped, null, Duration.between(started, Instant.now()));
   }
@@ -64,11 +81,12 @@ public final class TenureJob {
   /** Computes and publishes all selected tables for the as-of date. */
   public RunResult execute() {
     Instant started = Instant.now();
-    Prepared p = prepare();
+    Prepared p = explained(this::prepare);
     String runId = p.asOf + "-" + UUID.randomUUID().toString().substring(0, 8);
     OutputWriter writer = new OutputWriter(spark, settings.outputPath(), p.asOf, runId);
+    writer.recover();
     try {
-      Map<String, Long> outputs = doExecute(p, writer);
+      Map<String, Long> outputs = explained(() -> doExecute(p, writer));
       Duration duration = Duration.between(started, Instant.now());
       String json =
           Manifest.json(runId, p.asOf, settings, started, duration, p.profiles, outputs, skipped);
@@ -78,6 +96,15 @@ public final class TenureJob {
     } catch (RuntimeException e) {
       writer.abort();
       throw e;
+    }
+  }
+
+  /** Runs {@code body}; a failure to read an input file becomes the input error naming it. */
+  private <T> T explained(java.util.function.Supplier<T> body) {
+    try {
+      return body.get();
+    } catch (RuntimeException e) {
+      throw ReadFailures.explain(e, settings.inputs().values()).orElseThrow(() -> e);
     }
   }
 
@@ -145,19 +172,29 @@ public final class TenureJob {
                     settings.zone());
             stage(writer, outputs, TimeWithCustomer.TABLE, r.stats(), 1);
             stage(writer, outputs, TimeWithCustomer.HISTOGRAM_TABLE, r.histogram(), 1);
-            stage(writer, outputs, TimeWithCustomer.CUSTOMER_TABLE, r.perCustomer(), 0);
+            stage(
+                writer,
+                outputs,
+                TimeWithCustomer.CUSTOMER_TABLE,
+                pseudonymised(r.perCustomer(), TimeWithCustomer.CUSTOMER_ID),
+                0);
           }
         }
       }
       Dataset<Row> quarantine = spark.createDataFrame(List.of(), Quarantine.SCHEMA);
       for (ValidatedInput in : p.inputs.values()) {
-        quarantine = quarantine.unionByName(in.quarantined());
+        quarantine = quarantine.unionByName(in.quarantined(pseudonymiser));
       }
       stage(writer, outputs, Quarantine.NAME, quarantine, 1);
       return outputs;
     } finally {
       base.customerDays().unpersist();
     }
+  }
+
+  /** Per-customer rows, with the customer id replaced by its pseudonym when that is on. */
+  private Dataset<Row> pseudonymised(Dataset<Row> rows, String idColumn) {
+    return pseudonymiser.map(p -> rows.withColumn(idColumn, p.apply(col(idColumn)))).orElse(rows);
   }
 
   private void stage(
@@ -189,24 +226,21 @@ public final class TenureJob {
 
   private Prepared prepare() {
     InputReader reader = new InputReader(spark, settings);
-    Map<TableKind, ValidatedInput> inputs = new EnumMap<>(TableKind.class);
-    Map<TableKind, InputProfile.DailyCounts> counts = new EnumMap<>(TableKind.class);
+    Map<TableKind, ValidatedInput> read = new EnumMap<>(TableKind.class);
     for (TableKind kind : TableKind.values()) {
-      settings
-          .input(kind)
-          .ifPresent(
-              in -> {
-                ValidatedInput v = reader.read(in);
-                inputs.put(kind, v);
-                counts.put(
-                    kind,
-                    Stages.run(
-                        spark,
-                        kind.key() + ":profile",
-                        "Validate and count " + kind.key(),
-                        () -> InputProfile.DailyCounts.of(v)));
-              });
+      settings.input(kind).ifPresent(in -> read.put(kind, reader.read(in)));
     }
+    Map<TableKind, ValidatedInput> inputs = CrossTableRules.apply(read);
+    Map<TableKind, InputProfile.DailyCounts> counts = new EnumMap<>(TableKind.class);
+    inputs.forEach(
+        (kind, v) ->
+            counts.put(
+                kind,
+                Stages.run(
+                    spark,
+                    kind.key() + ":profile",
+                    "Validate and count " + kind.key(),
+                    () -> InputProfile.DailyCounts.of(v))));
     LocalDate asOf =
         settings
             .asOf()
@@ -249,7 +283,7 @@ public final class TenureJob {
   }
 
   private void checkQuarantineShare(InputProfile p) {
-    double limit = settings.maxQuarantinedFraction();
+    double limit = settings.quality().maxQuarantinedFraction();
     if (p.rowsRead() > 0 && p.rowsQuarantined() > limit * p.rowsRead()) {
       StringBuilder reasons = new StringBuilder();
       p.quarantinedByReason()

@@ -182,8 +182,10 @@ class CrossCheckTest {
             .where("level = 'period_channel_category'");
     Dataset<Row> sql =
         spark.sql(
-            "with d as (select trunc(to_date(opened_at), 'MM') m, lower(channel) ch,"
-                + "   lower(category) cat, coalesce(handle_seconds,"
+            "with d as (select trunc(to_date(opened_at), 'MM') m,"
+                // Enum values are compared normalised: lower case, '-' and ' ' as '_'.
+                + "   translate(lower(channel), '- ', '__') ch,"
+                + "   translate(lower(category), '- ', '__') cat, coalesce(handle_seconds,"
                 + "   cast(closed_at as double) - cast(opened_at as double)) s from raw_contacts"
                 + "   where to_date(opened_at) <= date'"
                 + AS_OF

@@ -1,0 +1,157 @@
+package io.tenure.io;
+
+import io.tenure.config.InputSettings;
+import io.tenure.errors.Errors;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the footer of every Parquet file of an input before the scan, so that a corrupt or
+ * truncated file, or a column whose type changed between files, is reported by name (exit 3)
+ * instead of failing deep inside a Spark task. Footers are a few kilobytes each; they are read on
+ * the driver with a small thread pool.
+ */
+final class ParquetFooters {
+  private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
+  private static final int THREADS = 8;
+
+  private ParquetFooters() {}
+
+  /**
+   * @param columns the source columns Tenure reads, with whether each is required
+   */
+  static void check(
+      InputSettings in, String[] files, Map<String, Boolean> columns, Configuration conf) {
+    Map<String, MessageType> schemas = readAll(in, files, conf);
+    for (Map.Entry<String, Boolean> column : columns.entrySet()) {
+      String firstFile = null;
+      String firstType = null;
+      List<String> without = new ArrayList<>();
+      for (Map.Entry<String, MessageType> f : schemas.entrySet()) {
+        Optional<String> type = typeOf(f.getValue(), column.getKey());
+        if (type.isEmpty()) {
+          without.add(f.getKey());
+        } else if (firstType == null) {
+          firstFile = f.getKey();
+          firstType = type.get();
+        } else if (!firstType.equals(type.get())) {
+          throw Errors.schemaDrift(
+              in.table().key(),
+              column.getKey(),
+              firstFile + " has " + firstType + ", " + f.getKey() + " has " + type.get());
+        }
+      }
+      if (firstType != null && !without.isEmpty()) {
+        String where = firstFile + " has it, " + without.get(0) + " does not";
+        if (column.getValue()) {
+          throw Errors.schemaDrift(in.table().key(), column.getKey(), where);
+        }
+        LOG.warn(
+            "Input {}: optional column '{}' is missing from {} of {} files ({}); it reads as"
+                + " null there",
+            in.table().key(),
+            column.getKey(),
+            without.size(),
+            schemas.size(),
+            where);
+      }
+    }
+  }
+
+  /** The data files under a path, as Spark lists them (names starting with _ or . are skipped). */
+  static List<String> dataFiles(String path, Configuration conf) throws IOException {
+    Path root = new Path(path);
+    FileSystem fs = root.getFileSystem(conf);
+    List<String> out = new ArrayList<>();
+    if (!fs.exists(root)) {
+      return out;
+    }
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+    while (it.hasNext()) {
+      Path p = it.next().getPath();
+      boolean hidden = false;
+      for (Path q = p; q != null && !q.equals(root); q = q.getParent()) {
+        hidden |= q.getName().startsWith("_") || q.getName().startsWith(".");
+      }
+      if (!hidden) {
+        out.add(p.toString());
+      }
+    }
+    return out;
+  }
+
+  /** Throws the "corrupt file" error for the first unreadable footer, if there is one. */
+  static void readable(InputSettings in, List<String> files, Configuration conf) {
+    readAll(in, files.toArray(String[]::new), conf);
+  }
+
+  private static Map<String, MessageType> readAll(
+      InputSettings in, String[] files, Configuration conf) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, files.length + 1));
+    try {
+      Map<String, Future<MessageType>> pending = new LinkedHashMap<>();
+      for (String file : files) {
+        pending.put(file, pool.submit(() -> footer(file, conf)));
+      }
+      Map<String, MessageType> out = new LinkedHashMap<>();
+      for (Map.Entry<String, Future<MessageType>> e : pending.entrySet()) {
+        try {
+          out.put(e.getKey(), e.getValue().get());
+        } catch (ExecutionException ex) {
+          throw Errors.corruptFile(in.table().key(), e.getKey(), in.table().configPath(), ex);
+        } catch (InterruptedException ex) {
+          Thread.currentThread().interrupt();
+          throw Errors.failure("Interrupted while reading Parquet footers", ex);
+        }
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static MessageType footer(String file, Configuration conf) throws IOException {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
+      return reader.getFooter().getFileMetaData().getSchema();
+    }
+  }
+
+  /** The physical and logical type of a top-level column, matched like Spark (case-insensitive). */
+  private static Optional<String> typeOf(MessageType schema, String column) {
+    for (Type t : schema.getFields()) {
+      if (t.getName().toLowerCase(Locale.ROOT).equals(column.toLowerCase(Locale.ROOT))) {
+        if (!t.isPrimitive()) {
+          return Optional.of(t.toString());
+        }
+        String physical =
+            t.asPrimitiveType().getPrimitiveTypeName().name().toLowerCase(Locale.ROOT);
+        return Optional.of(
+            t.getLogicalTypeAnnotation() == null
+                ? physical
+                : physical + " (" + t.getLogicalTypeAnnotation() + ")");
+      }
+    }
+    return Optional.empty();
+  }
+}
