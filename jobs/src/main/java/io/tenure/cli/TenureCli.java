@@ -48,6 +48,9 @@ public final class TenureCli implements Runnable {
     PrintWriter err = cmd.getErr();
     if (e instanceof TenureException te) {
       err.println("tenure: " + te.getMessage());
+      if (te.exitCode() == ExitCode.FAILURE && te.getCause() != null) {
+        te.getCause().printStackTrace(err);
+      }
       err.flush();
       return te.exitCode().code();
     }

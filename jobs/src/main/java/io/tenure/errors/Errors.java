@@ -42,13 +42,22 @@ public final class Errors {
   }
 
   public static TenureException missingColumn(
-      String table, String column, String source, String key, String found) {
+      String table, String column, String source, String key, String found, boolean csv) {
     return new TenureException(
         ExitCode.INVALID_INPUT,
         String.format(
             "Input table '%s' has no column '%s' (expected by canonical column '%s'). Columns found:"
-                + " %s. Fix: map it with %s = \"<your column>\" in the config, or add the column.",
-            table, source, column, found, key),
+                + " %s. Fix: map it with %s = \"<your column>\" in the config, or add the column.%s",
+            table,
+            source,
+            column,
+            found,
+            key,
+            csv
+                ? " A CSV file's first line must be its header; without one, set "
+                    + key.replaceFirst("\\.(columns|expressions)\\..*$", "")
+                    + ".options.header = false and map the columns _c0, _c1, ..."
+                : ""),
         null);
   }
 
@@ -145,6 +154,17 @@ public final class Errors {
             + message
             + ". This is a bug; please report it with the run manifest.",
         null);
+  }
+
+  /** A failure without a known cause in the input or configuration: a bug or the cluster. */
+  public static TenureException runFailed(Throwable cause) {
+    return new TenureException(
+        ExitCode.FAILURE,
+        "the run failed: "
+            + rootMessage(cause)
+            + ". Nothing was published; existing outputs are unchanged. Re-run the date; if it"
+            + " fails again, the stack trace below and the Spark driver log say where.",
+        cause);
   }
 
   public static TenureException failure(String message, Throwable cause) {

@@ -103,7 +103,8 @@ public final class InputReader {
               spec.name(),
               in.sourceColumn(spec.name()),
               in.columnKey(spec.name()),
-              String.join(", ", rawColumns));
+              String.join(", ", rawColumns),
+              textSource);
         }
         typed.put(spec.name(), lit(null).cast(targetType(spec.type())));
         continue;

@@ -99,12 +99,16 @@ public final class TenureJob {
     }
   }
 
-  /** Runs {@code body}; a failure to read an input file becomes the input error naming it. */
+  /**
+   * Runs {@code body}; a failure to read an input file becomes the input error naming it, and any
+   * other failure (Spark reports task failures as checked exceptions) a clear exit-1 error.
+   */
   private <T> T explained(java.util.function.Supplier<T> body) {
     try {
       return body.get();
-    } catch (RuntimeException e) {
-      throw ReadFailures.explain(e, settings.inputs().values()).orElseThrow(() -> e);
+    } catch (Exception e) {
+      throw ReadFailures.explain(e, settings.inputs().values())
+          .orElseGet(() -> Errors.runFailed(e));
     }
   }
 

@@ -2,11 +2,8 @@ package io.tenure.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.tenure.cli.TenureCli;
+import io.tenure.testing.CliRun;
 import io.tenure.testing.SparkExtension;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,44 +14,30 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SparkExtension.class)
 class ExitCodesTest {
 
-  private record Outcome(int code, String err) {}
-
-  private static Outcome run(List<String> args) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      int code = TenureCli.execute(args.toArray(String[]::new));
-      return new Outcome(code, err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(original);
-    }
-  }
-
   @Test
   void unknownCommandOrOptionIsAUsageError() {
-    assertThat(run(List.of("frobnicate")).code()).isEqualTo(2);
-    assertThat(run(List.of("run", "--no-such-flag")).code()).isEqualTo(2);
+    assertThat(CliRun.of(List.of("frobnicate")).code()).isEqualTo(2);
+    assertThat(CliRun.of(List.of("run", "--no-such-flag")).code()).isEqualTo(2);
   }
 
   @Test
   void badConfigurationIsExitTwoAndNamesTheKey(@TempDir Path out) {
-    Outcome o = run(EndToEndTest.args("run", out, "-D", "churn.denominator=median"));
+    CliRun o = CliRun.of(EndToEndTest.args("run", out, "-D", "churn.denominator=median"));
     assertThat(o.code()).isEqualTo(2);
     assertThat(o.err()).contains("at key 'tenure.churn.denominator': invalid value 'median'");
   }
 
   @Test
   void badAsOfIsExitTwo(@TempDir Path out) {
-    Outcome o = run(EndToEndTest.args("validate", out, "--as-of", "31/12/2024"));
+    CliRun o = CliRun.of(EndToEndTest.args("validate", out, "--as-of", "31/12/2024"));
     assertThat(o.code()).isEqualTo(2);
     assertThat(o.err()).contains("Invalid --as-of '31/12/2024': expected yyyy-MM-dd");
   }
 
   @Test
   void mappingToAMissingColumnIsExitThreeAndNamesTableColumnAndKey(@TempDir Path out) {
-    Outcome o =
-        run(
+    CliRun o =
+        CliRun.of(
             EndToEndTest.args(
                 "validate", out, "-D", "inputs.transactions.columns.customer_id=CustomerID"));
     assertThat(o.code()).isEqualTo(3);
@@ -65,8 +48,9 @@ class ExitCodesTest {
 
   @Test
   void missingInputPathIsExitThree(@TempDir Path out) {
-    Outcome o =
-        run(EndToEndTest.args("validate", out, "-D", "inputs.cancellations.path=/no/such/dir"));
+    CliRun o =
+        CliRun.of(
+            EndToEndTest.args("validate", out, "-D", "inputs.cancellations.path=/no/such/dir"));
     assertThat(o.code()).isEqualTo(3);
     assertThat(o.err())
         .contains("Cannot read input table 'cancellations' at /no/such/dir")
@@ -90,15 +74,16 @@ class ExitCodesTest {
             + "\" }\n");
     String conf = dir.resolve("t.conf").toString();
 
-    Outcome failed = run(List.of("validate", "--conf", conf));
+    CliRun failed = CliRun.of(List.of("validate", "--conf", conf));
     assertThat(failed.code()).isEqualTo(3);
     assertThat(failed.err())
         .contains(
             "Input table 'transactions': 10.00 % of its rows (1 of 10) cannot be used, above the"
                 + " limit of 1.00 % (tenure.quality.max-quarantined-fraction). Reasons:"
                 + " unparseable_occurred_at 1.");
-    Outcome allowed =
-        run(List.of("validate", "--conf", conf, "-D", "quality.max-quarantined-fraction=0.2"));
+    CliRun allowed =
+        CliRun.of(
+            List.of("validate", "--conf", conf, "-D", "quality.max-quarantined-fraction=0.2"));
     assertThat(allowed.code()).isEqualTo(0);
   }
 }
