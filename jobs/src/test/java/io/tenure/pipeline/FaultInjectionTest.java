@@ -1,0 +1,209 @@
+package io.tenure.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tenure.io.OutputWriter;
+import io.tenure.testing.CliRun;
+import io.tenure.testing.SparkExtension;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills real runs in separate JVMs and fails real Spark tasks, then checks that the previous output
+ * is whole and that a re-run gives what an uninterrupted run gives.
+ *
+ * <p>Setup: {@code out} holds a published run on data set A. The faulty runs use data set B (a
+ * different seed), so that a partial publish would be visible as a mix of A and B.
+ */
+@ExtendWith(SparkExtension.class)
+class FaultInjectionTest {
+  private static final String AS_OF = "2023-12-31";
+  @TempDir static Path dir;
+  private static Map<String, List<String>> publishedA;
+  private static String manifestA;
+
+  @BeforeAll
+  static void publishRunOnA(SparkSession spark) throws Exception {
+    generate("a", 1);
+    generate("b", 2);
+    assertThat(tenureInProcess("a", "out").code()).isZero();
+    publishedA = snapshot(spark, dir.resolve("out"));
+    manifestA = manifest(dir.resolve("out"));
+    assertThat(publishedA).containsKeys("cohort_retention", "churn_rates", "quarantine");
+  }
+
+  private static void generate(String name, int seed) {
+    String root = dir.resolve(name).resolve("data-samples").toString();
+    CliRun r =
+        CliRun.of(
+            "generate", "--customers", "300", "--seed", "" + seed, "--days", "365", "--out", root);
+    assertThat(r.code()).as(r.err()).isZero();
+  }
+
+  private static List<String> args(String data, String out) {
+    return List.of(
+        "run",
+        "--conf",
+        EndToEndTest.CONF,
+        "--as-of",
+        AS_OF,
+        "-D",
+        "base-dir=" + dir.resolve(data),
+        "-D",
+        "output.path=" + dir.resolve(out));
+  }
+
+  private static CliRun tenureInProcess(String data, String out) {
+    return CliRun.of(args(data, out));
+  }
+
+  /** Starts Tenure in its own JVM, with test switches as system properties. */
+  private static Process tenureProcess(String data, String out, String... properties)
+      throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
+        cmd.add(arg);
+      }
+    }
+    cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path")));
+    cmd.addAll(List.of(properties));
+    cmd.add("io.tenure.cli.TenureCli");
+    cmd.addAll(args(data, out));
+    cmd.addAll(
+        List.of(
+            "-D",
+            "spark.conf.spark.sql.shuffle.partitions=2",
+            "-D",
+            "spark.conf.spark.ui.enabled=false"));
+    File log = dir.resolve("process-" + System.nanoTime() + ".log").toFile();
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
+  }
+
+  /** Every published table of the as-of date, as sorted rows. */
+  private static Map<String, List<String>> snapshot(SparkSession spark, Path out) throws Exception {
+    Map<String, List<String>> tables = new TreeMap<>();
+    try (Stream<Path> dirs = Files.list(out)) {
+      for (Path table : dirs.filter(p -> !p.getFileName().toString().startsWith("_")).toList()) {
+        Path partition = table.resolve("as_of=" + AS_OF);
+        assertThat(partition.resolve("_SUCCESS")).as("complete: " + partition).exists();
+        tables.put(
+            table.getFileName().toString(),
+            spark.read().parquet(partition.toString()).collectAsList().stream()
+                .map(Row::toString)
+                .sorted()
+                .toList());
+      }
+    }
+    return tables;
+  }
+
+  private static String manifest(Path out) throws Exception {
+    return Files.readString(out.resolve("_manifests/as_of=" + AS_OF + ".json"));
+  }
+
+  private static Path copyOfA(String name) throws Exception {
+    Path copy = dir.resolve(name);
+    try (Stream<Path> files = Files.walk(dir.resolve("out"))) {
+      for (Path p : files.toList()) {
+        Path target = copy.resolve(dir.resolve("out").relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return copy;
+  }
+
+  @Test
+  void killedWhileWritingLeavesThePreviousOutputWholeAndTheRerunEqualsACleanRun(SparkSession spark)
+      throws Exception {
+    String out = "killed-out";
+    copyOfA(out);
+    Process p = tenureProcess("b", out);
+    // Kill -9 as soon as the first table is staged: the run is in the middle of writing.
+    Path staging = dir.resolve(out).resolve(OutputWriter.STAGING);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    boolean staged = false;
+    while (!staged && p.isAlive() && System.nanoTime() < deadline) {
+      try (Stream<Path> files = Files.exists(staging) ? Files.walk(staging) : Stream.empty()) {
+        staged = files.anyMatch(f -> f.getFileName().toString().equals("_SUCCESS"));
+      } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException raced) {
+        staged = false;
+      }
+      Thread.sleep(20);
+    }
+    assertThat(staged).as("the run got as far as staging a table").isTrue();
+    p.destroyForcibly().waitFor();
+
+    assertThat(snapshot(spark, dir.resolve(out))).isEqualTo(publishedA);
+    assertThat(manifest(dir.resolve(out))).isEqualTo(manifestA);
+
+    assertThat(tenureInProcess("b", out).code()).isZero();
+    assertThat(tenureInProcess("b", "clean-b").code()).isZero();
+    assertThat(snapshot(spark, dir.resolve(out)))
+        .isEqualTo(snapshot(spark, dir.resolve("clean-b")))
+        .isNotEqualTo(publishedA);
+    assertThat(dir.resolve(out).resolve(OutputWriter.STAGING)).doesNotExist();
+  }
+
+  @Test
+  void haltedHalfwayThroughPublishingIsRolledBackByTheNextRun(SparkSession spark) throws Exception {
+    String out = "halted-out";
+    copyOfA(out);
+    // Halts after cohort tables were replaced by B and churn_rates was moved aside.
+    Process p = tenureProcess("b", out, "-Dtenure.fault.halt-at=publish:moved-aside:churn_rates");
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(137);
+    assertThat(dir.resolve(out).resolve("churn_rates/as_of=" + AS_OF)).doesNotExist();
+
+    // What the next run of the date does first, before it computes anything.
+    List<String> cleaned =
+        new OutputWriter(
+                spark, dir.resolve(out).toString(), LocalDate.parse(AS_OF), AS_OF + "-next")
+            .recover();
+    assertThat(cleaned).hasSize(1);
+    assertThat(snapshot(spark, dir.resolve(out))).isEqualTo(publishedA);
+    assertThat(manifest(dir.resolve(out))).isEqualTo(manifestA);
+  }
+
+  @Test
+  void aTaskThatFailsOnTheExecutorsFailsTheRunWithExitOneAndPublishesNothing(SparkSession spark)
+      throws Exception {
+    String out = "task-failure-out";
+    copyOfA(out);
+    System.setProperty("tenure.fault.fail-table", "churn_rates");
+    CliRun r;
+    try {
+      r = tenureInProcess("b", out);
+    } finally {
+      System.clearProperty("tenure.fault.fail-table");
+    }
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("tenure: the run failed: ")
+        .contains("injected executor-side failure in churn_rates")
+        .contains("Nothing was published");
+    assertThat(snapshot(spark, dir.resolve(out))).isEqualTo(publishedA);
+    assertThat(manifest(dir.resolve(out))).isEqualTo(manifestA);
+    assertThat(dir.resolve(out).resolve(OutputWriter.STAGING)).doesNotExist();
+  }
+}
