@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.schema.MessageType;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -245,6 +246,9 @@ public final class InputReader {
     }
     options.putAll(in.options());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
+    boolean parquet = in.format().equals("parquet");
+    // Footers first: a corrupt file is named before Spark's own schema inference trips on it.
+    Map<String, MessageType> footers = parquet ? ParquetFooters.read(in, conf) : Map.of();
     Dataset<Row> df;
     try {
       df = spark.read().format(in.format()).options(options).load(in.path());
@@ -252,14 +256,14 @@ public final class InputReader {
     } catch (Exception e) {
       return unreadable(in, conf, e);
     }
-    if (in.format().equals("parquet")) {
+    if (parquet) {
       Map<String, Boolean> used = new LinkedHashMap<>();
       for (ColumnSpec spec : InputContract.columns(in.table())) {
         if (!in.expressions().containsKey(spec.name())) {
           used.put(in.sourceColumn(spec.name()), spec.required());
         }
       }
-      ParquetFooters.check(in, df.inputFiles(), used, conf);
+      ParquetFooters.checkDrift(in, footers, used);
     }
     return df;
   }
@@ -274,9 +278,6 @@ public final class InputReader {
       files = ParquetFooters.dataFiles(in.path(), conf);
     } catch (IOException | RuntimeException listing) {
       throw Errors.unreadableInput(in.table().key(), in.path(), in.table().configPath(), e);
-    }
-    if (in.format().equals("parquet") && !files.isEmpty()) {
-      ParquetFooters.readable(in, files, conf);
     }
     boolean exists;
     try {

@@ -38,11 +38,25 @@ final class ParquetFooters {
   private ParquetFooters() {}
 
   /**
+   * Reads the footers of all data files under the input's path; an unreadable one is the "corrupt
+   * file" error (exit 3).
+   */
+  static Map<String, MessageType> read(InputSettings in, Configuration conf) {
+    try {
+      return readAll(in, dataFiles(in.path(), conf).toArray(String[]::new), conf);
+    } catch (IOException e) {
+      throw Errors.unreadableInput(in.table().key(), in.path(), in.table().configPath(), e);
+    }
+  }
+
+  /**
+   * Fails when a column Tenure reads has different types in different files, or a required one is
+   * missing from some files.
+   *
    * @param columns the source columns Tenure reads, with whether each is required
    */
-  static void check(
-      InputSettings in, String[] files, Map<String, Boolean> columns, Configuration conf) {
-    Map<String, MessageType> schemas = readAll(in, files, conf);
+  static void checkDrift(
+      InputSettings in, Map<String, MessageType> schemas, Map<String, Boolean> columns) {
     for (Map.Entry<String, Boolean> column : columns.entrySet()) {
       String firstFile = null;
       String firstType = null;
@@ -98,11 +112,6 @@ final class ParquetFooters {
       }
     }
     return out;
-  }
-
-  /** Throws the "corrupt file" error for the first unreadable footer, if there is one. */
-  static void readable(InputSettings in, List<String> files, Configuration conf) {
-    readAll(in, files.toArray(String[]::new), conf);
   }
 
   private static Map<String, MessageType> readAll(
