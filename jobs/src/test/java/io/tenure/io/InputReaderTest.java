@@ -105,7 +105,9 @@ class InputReaderTest {
             "Input table 'transactions' has no column 'occurred_at' (expected by canonical"
                 + " column 'occurred_at'). Columns found: id, customer, when, value. Fix: map it"
                 + " with tenure.inputs.transactions.columns.occurred_at = \"<your column>\" in"
-                + " the config, or add the column.")
+                + " the config, or add the column. A CSV file's first line must be its header;"
+                + " without one, set tenure.inputs.transactions.options.header = false and map"
+                + " the columns _c0, _c1, ...")
         .extracting(e -> ((TenureException) e).exitCode())
         .isEqualTo(ExitCode.INVALID_INPUT);
   }
