@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.tenure.errors.Errors;
@@ -42,7 +43,9 @@ public final class ConfigLoader {
           ".options",
           "tenure.spark.conf",
           "tenure.money.rates",
-          "tenure.quality.allowed-values");
+          "tenure.quality.allowed-values",
+          "tenure.service.response-targets",
+          "tenure.service.handle-time-targets");
 
   private ConfigLoader() {}
 
@@ -158,6 +161,16 @@ public final class ConfigLoader {
               + " none or first-channel");
     }
     Map<String, String> sparkConf = r.stringMap("spark.conf");
+    ServiceSettings service =
+        r.build(
+            "service",
+            () ->
+                new ServiceSettings(
+                    r.seconds("service.response-targets"),
+                    r.integer("service.repeat-contact-days"),
+                    r.seconds("service.handle-time-targets"),
+                    r.strings("service.complaint-categories"),
+                    r.integer("service.driver-lookback-days")));
     QualitySettings quality = quality(t, r, origin);
     PrivacySettings privacy =
         r.build(
@@ -175,6 +188,7 @@ public final class ConfigLoader {
         cohort,
         churn,
         twc,
+        service,
         quality,
         privacy,
         sparkConf,
@@ -284,6 +298,17 @@ public final class ConfigLoader {
 
     boolean bool(String path) {
       return read(path, () -> t.getBoolean(path));
+    }
+
+    /** A map of HOCON durations (60s, 2m, 24h; a bare number is milliseconds) in seconds. */
+    Map<String, Double> seconds(String path) {
+      Map<String, Double> out = new TreeMap<>();
+      Config sub = read(path, () -> t.getConfig(path));
+      for (String key : sub.root().keySet()) {
+        String full = path + "." + ConfigUtil.quoteString(key);
+        out.put(key, read(path + "." + key, () -> t.getDuration(full).toMillis() / 1000.0));
+      }
+      return out;
     }
 
     List<String> strings(String path) {

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param cohort cohort retention settings
  * @param churn churn settings
  * @param timeWithCustomer time-with-customer settings
+ * @param service service KPI and retention-driver settings
  * @param quality which rows are usable, and how many unusable ones a run tolerates
  * @param privacy pseudonymisation of customer ids in the outputs
  * @param sparkConf extra Spark settings applied to the session Tenure creates
@@ -40,6 +41,7 @@ public record TenureSettings(
     CohortSettings cohort,
     ChurnSettings churn,
     TimeWithCustomerSettings timeWithCustomer,
+    ServiceSettings service,
     QualitySettings quality,
     PrivacySettings privacy,
     Map<String, String> sparkConf,
@@ -58,6 +60,7 @@ public record TenureSettings(
     Objects.requireNonNull(cohort, "cohort");
     Objects.requireNonNull(churn, "churn");
     Objects.requireNonNull(timeWithCustomer, "timeWithCustomer");
+    Objects.requireNonNull(service, "service");
     Objects.requireNonNull(quality, "quality");
     Objects.requireNonNull(privacy, "privacy");
     sparkConf = Map.copyOf(sparkConf);
@@ -83,6 +86,7 @@ public record TenureSettings(
         cohort,
         churn,
         timeWithCustomer,
+        service,
         quality,
         privacy,
         sparkConf,

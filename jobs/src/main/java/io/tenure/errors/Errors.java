@@ -161,7 +161,7 @@ public final class Errors {
     return new TenureException(
         ExitCode.FAILURE,
         "the run failed: "
-            + rootMessage(cause)
+            + rootMessage(cause).replaceFirst("\\.+$", "")
             + ". Nothing was published; existing outputs are unchanged. Re-run the date; if it"
             + " fails again, the stack trace below and the Spark driver log say where.",
         cause);

@@ -257,7 +257,7 @@ public final class ChurnRates {
    * first cancellation after its last purchase if that falls within N days, else N days after the
    * last purchase; an end after the as-of date is not known yet (churn_date null).
    */
-  static Dataset<Row> spells(
+  public static Dataset<Row> spells(
       Dataset<Row> transactions,
       Optional<Dataset<Row>> cancellations,
       int inactivityDays,

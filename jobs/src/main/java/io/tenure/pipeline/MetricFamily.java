@@ -3,6 +3,8 @@ package io.tenure.pipeline;
 import io.tenure.config.TableKind;
 import io.tenure.metrics.ChurnRates;
 import io.tenure.metrics.CohortRetention;
+import io.tenure.metrics.RetentionDrivers;
+import io.tenure.metrics.ServiceKpis;
 import io.tenure.metrics.TimeWithCustomer;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +26,10 @@ public enum MetricFamily {
       List.of(
           TimeWithCustomer.TABLE,
           TimeWithCustomer.HISTOGRAM_TABLE,
-          TimeWithCustomer.CUSTOMER_TABLE));
+          TimeWithCustomer.CUSTOMER_TABLE)),
+  SERVICE_KPIS("service_kpis", Set.of(TableKind.INTERACTIONS), List.of(ServiceKpis.TABLE)),
+  RETENTION_DRIVERS(
+      "retention_drivers", Set.of(TableKind.INTERACTIONS), List.of(RetentionDrivers.TABLE));
 
   private final String key;
   private final Set<TableKind> needs;
@@ -60,7 +65,7 @@ public enum MetricFamily {
     throw new IllegalArgumentException(
         "unknown table '"
             + value
-            + "'; expected cohort_retention, churn_rates or"
-            + " time_with_customer");
+            + "'; expected cohort_retention, churn_rates, time_with_customer, service_kpis or"
+            + " retention_drivers");
   }
 }

@@ -16,6 +16,8 @@ import io.tenure.io.ValidatedInput;
 import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.ChurnRates;
 import io.tenure.metrics.CohortRetention;
+import io.tenure.metrics.RetentionDrivers;
+import io.tenure.metrics.ServiceKpis;
 import io.tenure.metrics.TimeWithCustomer;
 import java.time.Duration;
 import java.time.Instant;
@@ -119,6 +121,7 @@ public final class TenureJob {
         ActivityBase.build(transactions, p.clean(TableKind.CUSTOMERS), settings.zone());
     // Both cohort retention and churn read the daily base; computing it once pays for itself.
     base.customerDays().persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> spells = null;
     try {
       for (MetricFamily family : selected) {
         if (skipped.containsKey(family.key())) {
@@ -157,14 +160,11 @@ public final class TenureJob {
                     settings.grain(),
                     settings.zone(),
                     p.asOf);
-            // Periods and reasons both read the spells; computing them once pays.
-            r.spells().persist(StorageLevel.MEMORY_AND_DISK());
-            try {
-              stage(writer, outputs, ChurnRates.TABLE, r.periods(), 1);
-              stage(writer, outputs, ChurnRates.REASONS_TABLE, r.reasons(), 1);
-            } finally {
-              r.spells().unpersist();
-            }
+            // Periods, reasons and retention drivers all read the spells; computing them once
+            // pays.
+            spells = r.spells().persist(StorageLevel.MEMORY_AND_DISK());
+            stage(writer, outputs, ChurnRates.TABLE, r.periods(), 1);
+            stage(writer, outputs, ChurnRates.REASONS_TABLE, r.reasons(), 1);
             Checks.churnBalance(writer.readStaged(ChurnRates.TABLE));
           }
           case TIME_WITH_CUSTOMER -> {
@@ -183,6 +183,44 @@ public final class TenureJob {
                 pseudonymised(r.perCustomer(), TimeWithCustomer.CUSTOMER_ID),
                 0);
           }
+          case SERVICE_KPIS ->
+              stage(
+                  writer,
+                  outputs,
+                  ServiceKpis.TABLE,
+                  ServiceKpis.compute(
+                      p.clean(TableKind.INTERACTIONS).orElseThrow(),
+                      base.customerDays(),
+                      settings.service(),
+                      settings.timeWithCustomer().percentileAccuracy(),
+                      settings.grain(),
+                      settings.zone()),
+                  1);
+          case RETENTION_DRIVERS -> {
+            if (spells == null) {
+              spells =
+                  ChurnRates.spells(
+                          transactions,
+                          p.clean(TableKind.CANCELLATIONS),
+                          settings.churn().inactivityDays(),
+                          settings.zone(),
+                          p.asOf)
+                      .persist(StorageLevel.MEMORY_AND_DISK());
+            }
+            stage(
+                writer,
+                outputs,
+                RetentionDrivers.TABLE,
+                RetentionDrivers.compute(
+                    spells,
+                    p.clean(TableKind.INTERACTIONS).orElseThrow(),
+                    transactions,
+                    settings.service(),
+                    settings.grain(),
+                    settings.zone(),
+                    p.asOf),
+                1);
+          }
         }
       }
       Dataset<Row> quarantine = spark.createDataFrame(List.of(), Quarantine.SCHEMA);
@@ -193,6 +231,9 @@ public final class TenureJob {
       return outputs;
     } finally {
       base.customerDays().unpersist();
+      if (spells != null) {
+        spells.unpersist();
+      }
     }
   }
 

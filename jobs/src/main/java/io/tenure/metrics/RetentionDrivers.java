@@ -1,0 +1,287 @@
+package io.tenure.metrics;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.grouping;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.max_by;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.tenure.config.Grain;
+import io.tenure.config.ServiceSettings;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Retention drivers: how service experience before a period relates to churn in it.
+ *
+ * <p>The units are customer-periods: every customer active at the start of a complete period (an
+ * open lifecycle spell, as in churn_rates' customers_at_start), and whether that spell ended
+ * (churned) during the period. Each unit is described by its service experience in the {@code
+ * service.driver-lookback-days} days before the period start — point in time: only contacts opened,
+ * and resolutions and survey answers known, before the period starts:
+ *
+ * <ul>
+ *   <li>{@code contacts}: 0, 1, 2-3, 4+ contacts;
+ *   <li>{@code unresolved_contact}: no_contact, no, yes (a contact not closed as resolved before
+ *       the period start);
+ *   <li>{@code complaint}: no_complaint, resolved, unresolved (contacts in {@code
+ *       service.complaint-categories});
+ *   <li>{@code slowest_first_response}: no_contact, under_1m, 1m_10m, 10m_1h, 1h_24h, over_24h, and
+ *       never_answered (a contact in a channel with a response target that had no response before
+ *       the period start);
+ *   <li>{@code last_csat}: none, 1-2, 3, 4-5; {@code nps_group}: none, detractor, passive, promoter
+ *       (the last answer);
+ *   <li>{@code returns}: no, yes (a refund in the window).
+ * </ul>
+ *
+ * <p>Per driver and bucket, pooled over all periods ({@code level = overall}) and per period:
+ * customer_periods, churned, churn_rate, the baseline churn rate of all units of the same level,
+ * lift = churn_rate / baseline, and the Wilson 95 % score interval of churn_rate. These are
+ * associations, not causes: a driver's lift includes whatever else differs between its buckets.
+ */
+public final class RetentionDrivers {
+  public static final String TABLE = "retention_drivers";
+  private static final double Z = 1.959964;
+
+  private RetentionDrivers() {}
+
+  /**
+   * @param spells churn lifecycle spells (customer_id, start_date, churn_date)
+   * @param interactions clean interactions
+   * @param transactions clean transactions (for refunds)
+   */
+  public static Dataset<Row> compute(
+      Dataset<Row> spells,
+      Dataset<Row> interactions,
+      Dataset<Row> transactions,
+      ServiceSettings settings,
+      Grain grain,
+      ZoneId zone,
+      LocalDate asOf) {
+    Dataset<Row> units = units(spells, grain, asOf);
+    Column start = col("period_start");
+    Column windowStart = date_sub(start, settings.driverLookbackDays());
+    Column startTs =
+        expr("to_utc_timestamp(cast(period_start as timestamp), '" + zone.getId() + "')");
+
+    Dataset<Row> c =
+        interactions.select(
+            col("customer_id").as("c_customer"),
+            col("opened_at"),
+            col("first_response_at"),
+            col("closed_at"),
+            col("resolved"),
+            ServiceKpis.expectsResponse(settings).as("expects_response"),
+            col("category").isin(settings.complaintCategories().toArray()).as("complaint"),
+            col("csat"),
+            col("nps"),
+            Periods.localDate(col("opened_at"), zone).as("opened_date"));
+    Dataset<Row> seen =
+        units.join(
+            c,
+            col("customer_id")
+                .equalTo(col("c_customer"))
+                .and(col("opened_date").geq(windowStart))
+                .and(col("opened_date").lt(start)),
+            "left");
+    Column contact = col("c_customer").isNotNull();
+    // Unknown (null) means "not yet" at the period start.
+    Column resolvedBefore =
+        coalesce(
+            col("closed_at").lt(startTs).and(coalesce(col("resolved"), lit(true))), lit(false));
+    Column answeredBefore = coalesce(col("first_response_at").lt(startTs), lit(false));
+    Column responseS =
+        when(
+            answeredBefore,
+            col("first_response_at").cast("double").minus(col("opened_at").cast("double")));
+    Dataset<Row> experience =
+        seen.groupBy(col("customer_id"), start, col("churned"))
+            .agg(
+                count(when(contact, 1)).as("n"),
+                count(when(contact.and(resolvedBefore.unary_$bang()), 1)).as("unresolved"),
+                count(when(col("complaint"), 1)).as("complaints"),
+                count(when(col("complaint").and(resolvedBefore.unary_$bang()), 1))
+                    .as("open_complaints"),
+                count(when(col("expects_response").and(answeredBefore.unary_$bang()), 1))
+                    .as("never_answered"),
+                max(responseS).as("slowest"),
+                max_by(col("csat"), when(col("csat").isNotNull(), col("opened_at"))).as("csat"),
+                max_by(col("nps"), when(col("nps").isNotNull(), col("opened_at"))).as("nps"));
+
+    Dataset<Row> refunds =
+        transactions
+            .where(col("kind").equalTo("refund"))
+            .select(
+                col("customer_id").as("r_customer"),
+                Periods.localDate(col("occurred_at"), zone).as("refund_date"));
+    Dataset<Row> withReturns =
+        experience
+            .join(
+                refunds,
+                col("customer_id")
+                    .equalTo(col("r_customer"))
+                    .and(col("refund_date").geq(windowStart))
+                    .and(col("refund_date").lt(start)),
+                "left")
+            .groupBy(
+                col("customer_id"),
+                start,
+                col("churned"),
+                col("n"),
+                col("unresolved"),
+                col("complaints"),
+                col("open_complaints"),
+                col("never_answered"),
+                col("slowest"),
+                col("csat"),
+                col("nps"))
+            .agg(count(col("r_customer")).as("refunds"));
+
+    Dataset<Row> facts =
+        withReturns.select(
+            start,
+            col("churned"),
+            explode(
+                    array(
+                        driver("contacts", contactsBucket(col("n"))),
+                        driver(
+                            "unresolved_contact",
+                            when(col("n").equalTo(0), "no_contact")
+                                .when(col("unresolved").gt(0), "yes")
+                                .otherwise("no")),
+                        driver(
+                            "complaint",
+                            when(col("complaints").equalTo(0), "no_complaint")
+                                .when(col("open_complaints").gt(0), "unresolved")
+                                .otherwise("resolved")),
+                        driver("slowest_first_response", responseBucket()),
+                        driver(
+                            "last_csat",
+                            when(col("csat").isNull(), "none")
+                                .when(col("csat").leq(2), "1-2")
+                                .when(col("csat").equalTo(3), "3")
+                                .otherwise("4-5")),
+                        driver(
+                            "nps_group",
+                            when(col("nps").isNull(), "none")
+                                .when(col("nps").leq(6), "detractor")
+                                .when(col("nps").leq(8), "passive")
+                                .otherwise("promoter")),
+                        driver("returns", when(col("refunds").gt(0), "yes").otherwise("no"))))
+                .as("d"));
+
+    Dataset<Row> byBucket =
+        facts
+            .select(
+                start, col("churned"), col("d.driver").as("driver"), col("d.bucket").as("bucket"))
+            .rollup(col("driver"), col("bucket"), start)
+            .agg(
+                count(lit(1)).as("customer_periods"),
+                sum(when(col("churned"), 1).otherwise(0)).as("churned"),
+                grouping(col("driver")).as("g_driver"),
+                grouping(col("bucket")).as("g_bucket"))
+            .where(col("g_bucket").equalTo(0));
+    Dataset<Row> baseline =
+        units
+            .rollup(start)
+            .agg(
+                count(lit(1)).as("base_units"),
+                sum(when(col("churned"), 1).otherwise(0)).as("base_churned"))
+            .withColumn("base_key", coalesce(start, lit(java.sql.Date.valueOf("0001-01-01"))))
+            .drop("period_start");
+    Dataset<Row> joined =
+        byBucket
+            .withColumn("base_key", coalesce(start, lit(java.sql.Date.valueOf("0001-01-01"))))
+            .join(broadcast(baseline), Outputs.using("base_key"));
+
+    Column n = col("customer_periods").cast("double");
+    Column rate = Outputs.ratio(col("churned"), col("customer_periods"));
+    Column base = Outputs.ratio(col("base_churned"), col("base_units"));
+    Column z2n = lit(Z * Z).divide(n);
+    Column centre = rate.plus(z2n.divide(2)).divide(lit(1).plus(z2n));
+    Column half =
+        lit(Z)
+            .multiply(
+                sqrt(rate.multiply(lit(1).minus(rate)).divide(n).plus(z2n.divide(n.multiply(4)))))
+            .divide(lit(1).plus(z2n));
+    return joined.select(
+        when(start.isNull(), lit("overall")).otherwise(lit("period")).as("level"),
+        start,
+        col("driver"),
+        col("bucket"),
+        col("customer_periods"),
+        col("churned"),
+        rate.as("churn_rate"),
+        base.as("baseline_churn_rate"),
+        Outputs.ratio(rate, base).as("lift"),
+        centre.minus(half).as("churn_rate_ci_low"),
+        centre.plus(half).as("churn_rate_ci_high"));
+  }
+
+  /**
+   * Customer-periods: customers with an open spell at the start of each complete period, and
+   * whether it ended during the period.
+   */
+  static Dataset<Row> units(Dataset<Row> spells, Grain grain, LocalDate asOf) {
+    Column lastComplete = Periods.start(lit(java.sql.Date.valueOf(asOf.plusDays(1))), grain);
+    Dataset<Row> grid =
+        spells
+            .agg(min(col("start_date")).as("first"))
+            .select(
+                explode(
+                        sequence(
+                            Periods.next(Periods.start(col("first"), grain), grain),
+                            lastComplete,
+                            expr("INTERVAL " + grain.sqlInterval())))
+                    .as("period_start"))
+            // Only periods that ended by the as-of date: every unit had the full period to churn.
+            .where(Periods.next(col("period_start"), grain).leq(lastComplete));
+    Column start = col("period_start");
+    return spells
+        .join(
+            broadcast(grid),
+            col("start_date")
+                .lt(start)
+                .and(col("churn_date").isNull().or(col("churn_date").geq(start))))
+        .select(
+            col("customer_id"),
+            start,
+            coalesce(col("churn_date").lt(Periods.next(start, grain)), lit(false)).as("churned"));
+  }
+
+  private static Column driver(String name, Column bucket) {
+    return struct(lit(name).as("driver"), bucket.as("bucket"));
+  }
+
+  private static Column contactsBucket(Column n) {
+    return when(n.equalTo(0), "0").when(n.equalTo(1), "1").when(n.leq(3), "2-3").otherwise("4+");
+  }
+
+  private static Column responseBucket() {
+    Column s = col("slowest");
+    return when(col("n").equalTo(0), "no_contact")
+        .when(col("never_answered").gt(0), "never_answered")
+        .when(s.isNull(), "no_response_expected")
+        .when(s.lt(60), "under_1m")
+        .when(s.lt(600), "1m_10m")
+        .when(s.lt(3600), "10m_1h")
+        .when(s.lt(86400), "1h_24h")
+        .otherwise("over_24h");
+  }
+}

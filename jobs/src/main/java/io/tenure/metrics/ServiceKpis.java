@@ -1,0 +1,260 @@
+package io.tenure.metrics;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.grouping;
+import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.percentile_approx;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.when;
+
+import io.tenure.config.Grain;
+import io.tenure.config.ServiceSettings;
+import java.time.ZoneId;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * Service KPIs per period × channel × category, rolled up like {@link TimeWithCustomer} ({@code
+ * level} names the grouping; a rolled-up dimension reads {@code all}). A contact belongs to the
+ * period in which it was opened. Definitions (docs/metrics.md, "Service KPIs"):
+ *
+ * <ul>
+ *   <li>Contacts in channels that expect an answer (those with a response target; all channels when
+ *       no target is configured) are <b>answered</b> when they have a first_response_at,
+ *       <b>abandoned</b> when closed without one, <b>pending</b> when they have neither (still
+ *       waiting at the as-of date). first_response_seconds = first_response_at − opened_at, over
+ *       all contacts with a response. abandon_rate = abandoned / (answered + abandoned).
+ *   <li>within_target_rate = answered within the channel's target / (answered + abandoned) over
+ *       channels with a target ({@code service.response-targets}); pending contacts are not judged
+ *       yet.
+ *   <li>resolved = the source's resolved flag, else closed; resolution_rate = resolved / contacts;
+ *       time_to_close = closed_at − opened_at over closed contacts.
+ *   <li>A <b>repeat contact</b> is followed by another contact of the same customer in the same
+ *       category within {@code service.repeat-contact-days} days. first_contact_resolution_rate =
+ *       resolved contacts that are not repeat contacts / contacts.
+ *   <li>CSAT: mean score, satisfied_rate = scores 4–5 / responses, survey_response_rate = responses
+ *       / contacts.
+ *   <li>NPS = 100 × (promoters (9–10) − detractors (0–6)) / responses, with a 95 % normal interval:
+ *       100 × 1.96 × sqrt((p + d − (p − d)²) / n) for shares p, d.
+ *   <li>Handle time against a baseline: duration as in time_with_customer; the baseline of a
+ *       category is its {@code service.handle-time-targets} entry, else its median duration over
+ *       all periods; share_above_baseline = timed contacts longer than their category's baseline /
+ *       timed contacts. A baseline, not a cap.
+ *   <li>contacts_per_active_customer = contacts / customers with a purchase in the period (in the
+ *       whole history for the overall row).
+ * </ul>
+ */
+public final class ServiceKpis {
+  public static final String TABLE = "service_kpis";
+
+  private static final String PERIOD_START = TimeWithCustomer.PERIOD_START;
+  private static final String CHANNEL = TimeWithCustomer.CHANNEL;
+  private static final String CATEGORY = TimeWithCustomer.CATEGORY;
+  private static final String ALL = TimeWithCustomer.ALL;
+  private static final double Z95 = 1.959964;
+
+  private ServiceKpis() {}
+
+  /**
+   * @param interactions clean interactions
+   * @param customerDays the activity base's daily table (for active customers)
+   */
+  public static Dataset<Row> compute(
+      Dataset<Row> interactions,
+      Dataset<Row> customerDays,
+      ServiceSettings settings,
+      int percentileAccuracy,
+      Grain grain,
+      ZoneId zone) {
+    Dataset<Row> contacts = contacts(interactions, settings, zone, grain);
+    Column acc = lit(percentileAccuracy);
+    Column three = array(lit(0.5), lit(0.9), lit(0.99));
+    Column expects = col("expects_response");
+    Column answered = expects.and(col("first_response_at").isNotNull());
+    Column abandoned =
+        expects.and(col("first_response_at").isNull()).and(col("closed_at").isNotNull());
+    Column judged = col("target").isNotNull().and(answered.or(abandoned));
+    Dataset<Row> agg =
+        contacts
+            .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))
+            .agg(
+                count(lit(1)).as("contacts"),
+                countDistinct(col("customer_id")).as("customers"),
+                count(when(answered, 1)).as("answered"),
+                count(when(abandoned, 1)).as("abandoned"),
+                count(
+                        when(
+                            expects
+                                .and(col("first_response_at").isNull())
+                                .and(col("closed_at").isNull()),
+                            1))
+                    .as("pending"),
+                avg(col("response_s")).as("first_response_mean_seconds"),
+                percentile_approx(col("response_s"), three, acc).as("rq"),
+                count(when(judged, 1)).as("targeted"),
+                count(when(judged.and(col("response_s").leq(col("target"))), 1))
+                    .as("within_target"),
+                count(when(col("is_resolved"), 1)).as("resolved"),
+                percentile_approx(col("close_s"), array(lit(0.5), lit(0.9)), acc).as("cq"),
+                count(when(col("is_repeat"), 1)).as("repeat_contacts"),
+                count(when(col("is_resolved").and(col("is_repeat").unary_$bang()), 1))
+                    .as("first_contact_resolved"),
+                count(col("csat")).as("csat_responses"),
+                avg(col("csat")).as("csat_mean"),
+                count(when(col("csat").geq(4), 1)).as("csat_satisfied"),
+                count(col("nps")).as("nps_responses"),
+                count(when(col("nps").geq(9), 1)).as("promoters"),
+                count(when(col("nps").between(7, 8), 1)).as("passives"),
+                count(when(col("nps").leq(6), 1)).as("detractors"),
+                count(col("duration")).as("timed_contacts"),
+                count(when(col("duration").gt(col("baseline")), 1)).as("above_baseline"),
+                first(col("baseline"), true).as("baseline"),
+                grouping(col(PERIOD_START)).as("g_period"),
+                grouping(col(CHANNEL)).as("g_channel"),
+                grouping(col(CATEGORY)).as("g_category"));
+
+    Dataset<Row> active = activeCustomers(customerDays, grain);
+    Dataset<Row> joined =
+        agg.withColumn("active_key", coalesce(col(PERIOD_START), lit(ActiveKey.OVERALL)))
+            .join(active, Outputs.using("active_key"), "left");
+
+    Column n = col("nps_responses");
+    Column p = Outputs.ratio(col("promoters"), n);
+    Column d = Outputs.ratio(col("detractors"), n);
+    Column halfWidth =
+        lit(100 * Z95).multiply(sqrt(p.plus(d).minus(p.minus(d).multiply(p.minus(d))).divide(n)));
+    Column nps = p.minus(d).multiply(100);
+    return joined.select(
+        when(col("g_period").equalTo(1), lit("overall"))
+            .when(col("g_channel").equalTo(1), lit("period"))
+            .when(col("g_category").equalTo(1), lit("period_channel"))
+            .otherwise(lit("period_channel_category"))
+            .as(TimeWithCustomer.LEVEL),
+        col(PERIOD_START),
+        when(col("g_channel").equalTo(1), lit(ALL)).otherwise(col(CHANNEL)).as(CHANNEL),
+        when(col("g_category").equalTo(1), lit(ALL)).otherwise(col(CATEGORY)).as(CATEGORY),
+        col("contacts"),
+        col("customers"),
+        col("active_customers"),
+        Outputs.ratio(col("contacts"), col("active_customers")).as("contacts_per_active_customer"),
+        col("answered"),
+        col("abandoned"),
+        col("pending"),
+        Outputs.ratio(col("abandoned"), col("answered").plus(col("abandoned"))).as("abandon_rate"),
+        col("first_response_mean_seconds"),
+        col("rq").getItem(0).as("first_response_p50_seconds"),
+        col("rq").getItem(1).as("first_response_p90_seconds"),
+        col("rq").getItem(2).as("first_response_p99_seconds"),
+        col("targeted").as("sla_contacts"),
+        col("within_target"),
+        Outputs.ratio(col("within_target"), col("targeted")).as("within_target_rate"),
+        col("resolved"),
+        Outputs.ratio(col("resolved"), col("contacts")).as("resolution_rate"),
+        col("cq").getItem(0).as("time_to_close_p50_seconds"),
+        col("cq").getItem(1).as("time_to_close_p90_seconds"),
+        col("repeat_contacts"),
+        Outputs.ratio(col("repeat_contacts"), col("contacts")).as("repeat_contact_rate"),
+        col("first_contact_resolved"),
+        Outputs.ratio(col("first_contact_resolved"), col("contacts"))
+            .as("first_contact_resolution_rate"),
+        col("csat_responses"),
+        col("csat_mean"),
+        Outputs.ratio(col("csat_satisfied"), col("csat_responses")).as("csat_satisfied_rate"),
+        Outputs.ratio(col("csat_responses"), col("contacts")).as("survey_response_rate"),
+        n.as("nps_responses"),
+        col("promoters"),
+        col("passives"),
+        col("detractors"),
+        nps.as("nps"),
+        greatest(nps.minus(halfWidth), lit(-100.0)).as("nps_ci_low"),
+        least(nps.plus(halfWidth), lit(100.0)).as("nps_ci_high"),
+        col("timed_contacts"),
+        when(col("g_category").equalTo(0), col("baseline")).as("handle_baseline_seconds"),
+        Outputs.ratio(col("above_baseline"), col("timed_contacts")).as("share_above_baseline"));
+  }
+
+  /** One row per contact with the facts the KPIs count. */
+  static Dataset<Row> contacts(
+      Dataset<Row> interactions, ServiceSettings settings, ZoneId zone, Grain grain) {
+    Column opened = col("opened_at").cast("double");
+    Column repeatWindow =
+        lead(col("opened_at"), 1)
+            .over(
+                Window.partitionBy(col("customer_id"), col(CATEGORY))
+                    .orderBy(col("opened_at"), col("interaction_id")));
+    Column duration =
+        coalesce(col("handle_seconds"), col("closed_at").cast("double").minus(opened));
+    Column medianOfCategory =
+        percentile_approx(duration, lit(0.5), lit(10000)).over(Window.partitionBy(col(CATEGORY)));
+    return interactions.select(
+        col("customer_id"),
+        col(CHANNEL),
+        col(CATEGORY),
+        Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
+        col("first_response_at"),
+        col("closed_at"),
+        col("first_response_at").cast("double").minus(opened).as("response_s"),
+        col("closed_at").cast("double").minus(opened).as("close_s"),
+        lookup(col(CHANNEL), settings.responseTargets()).as("target"),
+        expectsResponse(settings).as("expects_response"),
+        coalesce(col("resolved"), col("closed_at").isNotNull()).as("is_resolved"),
+        coalesce(
+                repeatWindow
+                    .cast("double")
+                    .minus(opened)
+                    .leq(settings.repeatContactDays() * 86400.0),
+                lit(false))
+            .as("is_repeat"),
+        col("csat"),
+        col("nps"),
+        duration.as("duration"),
+        coalesce(lookup(col(CATEGORY), settings.handleTargets()), medianOfCategory).as("baseline"));
+  }
+
+  /**
+   * Whether a contact's channel expects an answer: with response targets configured, the channels
+   * that have one (self-service contacts are never "abandoned"); without any, every channel.
+   */
+  static Column expectsResponse(ServiceSettings settings) {
+    return settings.responseTargets().isEmpty()
+        ? lit(true)
+        : col(CHANNEL).isin(settings.responseTargets().keySet().toArray());
+  }
+
+  private static Column lookup(Column key, Map<String, Double> values) {
+    Column out = lit(null).cast("double");
+    for (Map.Entry<String, Double> e : values.entrySet()) {
+      out = when(key.equalTo(e.getKey()), lit(e.getValue())).otherwise(out);
+    }
+    return out;
+  }
+
+  /** Customers with a purchase per period, and overall, keyed like the KPI rows. */
+  private static Dataset<Row> activeCustomers(Dataset<Row> customerDays, Grain grain) {
+    Dataset<Row> days = customerDays.where(col(ActivityBase.PURCHASES).gt(0));
+    Dataset<Row> perPeriod =
+        days.groupBy(Periods.start(col(ActivityBase.ACTIVITY_DATE), grain).as("active_key"))
+            .agg(countDistinct(col(ActivityBase.CUSTOMER_ID)).as("active_customers"));
+    Dataset<Row> overall =
+        days.agg(countDistinct(col(ActivityBase.CUSTOMER_ID)).as("active_customers"))
+            .select(lit(ActiveKey.OVERALL).as("active_key"), col("active_customers"));
+    return perPeriod.unionByName(overall);
+  }
+
+  /** The key of the overall row: a date no period starts on. */
+  private static final class ActiveKey {
+    static final java.sql.Date OVERALL = java.sql.Date.valueOf("0001-01-01");
+  }
+}
