@@ -11,6 +11,7 @@ import io.tenure.io.InputReader;
 import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.ChurnRates;
 import io.tenure.metrics.CohortRetention;
+import io.tenure.metrics.ServiceKpis;
 import io.tenure.metrics.TimeWithCustomer;
 import io.tenure.testing.SparkExtension;
 import java.nio.file.Files;
@@ -210,6 +211,66 @@ class CrossCheckTest {
                 "p90_seconds",
                 "max_seconds",
                 "round(total_hours, 6)"))
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void serviceKpisEqualSql(SparkSession spark) {
+    Dataset<Row> kpis =
+        ServiceKpis.compute(
+                contacts,
+                ActivityBase.build(tx, Optional.empty(), settings.zone()).customerDays(),
+                settings.service(),
+                settings.timeWithCustomer().percentileAccuracy(),
+                settings.grain(),
+                settings.zone())
+            .where("level = 'period_channel'");
+    // Default targets: phone 60 s, chat 120 s, email 24 h; other channels expect no answer.
+    Dataset<Row> sql =
+        spark.sql(
+            "with c as (select *, translate(lower(channel), '- ', '__') ch,"
+                + "   cast(first_response_at as double) - cast(opened_at as double) r,"
+                + "   case translate(lower(channel), '- ', '__') when 'phone' then 60"
+                + "     when 'chat' then 120 when 'email' then 86400 end target"
+                + "   from raw_contacts where to_date(opened_at) <= date'"
+                + AS_OF
+                + "'),"
+                + " n as (select *, lead(opened_at) over (partition by customer_id, category"
+                + "   order by opened_at, interaction_id) next_at from c)"
+                + " select trunc(to_date(opened_at), 'MM') m, ch, count(*),"
+                + "   count(distinct customer_id),"
+                + "   sum(case when target is not null and first_response_at is not null"
+                + "     then 1 else 0 end),"
+                + "   sum(case when target is not null and first_response_at is null"
+                + "     and closed_at is not null then 1 else 0 end),"
+                + "   sum(case when r <= target then 1 else 0 end),"
+                + "   sum(case when coalesce(resolved, closed_at is not null) then 1 else 0 end),"
+                + "   sum(case when next_at <= opened_at + interval 7 days then 1 else 0 end),"
+                + "   sum(case when coalesce(resolved, closed_at is not null) and (next_at is null"
+                + "     or next_at > opened_at + interval 7 days) then 1 else 0 end),"
+                + "   count(csat), round(avg(csat), 6), sum(case when nps >= 9 then 1 else 0 end),"
+                + "   sum(case when nps <= 6 then 1 else 0 end), count(nps)"
+                + " from n group by 1, 2");
+    List<String> expected = sorted(sql);
+    assertThat(expected).hasSizeGreaterThan(50);
+    assertThat(
+            sorted(
+                kpis,
+                "period_start",
+                "channel",
+                "contacts",
+                "customers",
+                "answered",
+                "abandoned",
+                "within_target",
+                "resolved",
+                "repeat_contacts",
+                "first_contact_resolved",
+                "csat_responses",
+                "round(csat_mean, 6)",
+                "promoters",
+                "detractors",
+                "nps_responses"))
         .isEqualTo(expected);
   }
 }

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,6 +141,38 @@ class EndToEndTest {
     assertThat(periods.where("reactivated_customers > 0").count()).isGreaterThan(0);
   }
 
+  /**
+   * The generator makes low-quality service and early churn come from the same hidden customer
+   * trait, so customers with an unresolved contact churn more: the driver table must show it, with
+   * an interval that excludes the baseline, and the buckets must cover every customer-period.
+   */
+  @Test
+  void retentionDriversFindThePlantedServiceEffect(SparkSession spark) {
+    var drivers =
+        spark
+            .read()
+            .parquet(out.resolve("retention_drivers").resolve("as_of=" + AS_OF).toString())
+            .where("level = 'overall'");
+    Row unresolved = drivers.where("driver = 'unresolved_contact' and bucket = 'yes'").first();
+    Row resolved = drivers.where("driver = 'unresolved_contact' and bucket = 'no'").first();
+    double baseline = unresolved.getDouble(unresolved.fieldIndex("baseline_churn_rate"));
+    assertThat(unresolved.getLong(unresolved.fieldIndex("customer_periods"))).isGreaterThan(500);
+    assertThat(unresolved.getDouble(unresolved.fieldIndex("churn_rate_ci_low")))
+        .isGreaterThan(baseline);
+    assertThat(unresolved.getDouble(unresolved.fieldIndex("lift"))).isGreaterThan(1.1);
+    assertThat(unresolved.getDouble(unresolved.fieldIndex("churn_rate")))
+        .isGreaterThan(resolved.getDouble(resolved.fieldIndex("churn_rate")));
+    // Every driver partitions the same customer-periods.
+    assertThat(
+            drivers
+                .groupBy("driver")
+                .agg(org.apache.spark.sql.functions.sum("customer_periods").as("n"))
+                .select("n")
+                .distinct()
+                .count())
+        .isEqualTo(1);
+  }
+
   @Test
   void duckDbReadsEveryTableWithProperTypes() throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
@@ -152,7 +185,9 @@ class EndToEndTest {
               "churn_reasons",
               "time_with_customer",
               "time_with_customer_histogram",
-              "customer_time_with_customer")) {
+              "customer_time_with_customer",
+              "service_kpis",
+              "retention_drivers")) {
         String glob = out.resolve(table) + "/*/*.parquet";
         try (ResultSet rs =
             s.executeQuery(
