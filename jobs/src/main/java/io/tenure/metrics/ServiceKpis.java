@@ -131,11 +131,15 @@ public final class ServiceKpis {
             .join(active, Outputs.using("active_key"), "left");
 
     Column n = col("nps_responses");
-    Column p = Outputs.ratio(col("promoters"), n);
-    Column d = Outputs.ratio(col("detractors"), n);
-    Column halfWidth =
-        lit(100 * Z95).multiply(sqrt(p.plus(d).minus(p.minus(d).multiply(p.minus(d))).divide(n)));
-    Column nps = p.minus(d).multiply(100);
+    Column nps = Outputs.ratio(col("promoters").minus(col("detractors")), n).multiply(100);
+    // Adjusted Wald: 3/4 promoter, 3/4 detractor and 3/2 passive added, so that small groups
+    // and all-promoter or all-detractor groups get an interval of honest width.
+    Column nAdj = n.plus(3);
+    Column p = col("promoters").plus(0.75).divide(nAdj);
+    Column d = col("detractors").plus(0.75).divide(nAdj);
+    Column centre = p.minus(d);
+    Column half = lit(Z95).multiply(sqrt(p.plus(d).minus(centre.multiply(centre)).divide(nAdj)));
+    Column hasAnswers = n.gt(0);
     return joined.select(
         when(col("g_period").equalTo(1), lit("overall"))
             .when(col("g_channel").equalTo(1), lit("period"))
@@ -178,8 +182,8 @@ public final class ServiceKpis {
         col("passives"),
         col("detractors"),
         nps.as("nps"),
-        greatest(nps.minus(halfWidth), lit(-100.0)).as("nps_ci_low"),
-        least(nps.plus(halfWidth), lit(100.0)).as("nps_ci_high"),
+        when(hasAnswers, greatest(centre.minus(half).multiply(100), lit(-100.0))).as("nps_ci_low"),
+        when(hasAnswers, least(centre.plus(half).multiply(100), lit(100.0))).as("nps_ci_high"),
         col("timed_contacts"),
         when(col("g_category").equalTo(0), col("baseline")).as("handle_baseline_seconds"),
         Outputs.ratio(col("above_baseline"), col("timed_contacts")).as("share_above_baseline"));

@@ -193,9 +193,10 @@ class ServiceKpisTest {
 
   @Test
   void satisfactionAndNps() {
-    // January phone: NPS answers 10, 3, 6 -> 1 promoter, 2 detractors; p = 1/3, d = 2/3,
-    // half-width 100 * 1.959964 * sqrt((1 - 1/9) / 3) = 106.687, so the interval is [-100
-    // (clipped), 73.35]. February: one detractor.
+    // January phone: NPS answers 10, 3, 6 -> 1 promoter, 2 detractors, NPS -33.33. Adjusted
+    // Wald: p = 1.75 / 6, d = 2.75 / 6, half-width 1.96 * sqrt((p + d - (p - d)^2) / 6) = 0.68,
+    // so [-84.67, 51.33] around p - d = -16.67. February: one answer, a detractor, -100 with a
+    // wide interval rather than a zero-width one.
     assertThat(
             sorted(
                 kpis.where("level = 'period_channel' and channel = 'phone'"),
@@ -212,8 +213,8 @@ class ServiceKpisTest {
                 "round(nps_ci_low, 2)",
                 "round(nps_ci_high, 2)"))
         .containsExactly(
-            "2024-01-01 | 2 | 3.5 | 0.5 | 0.6667 | 3 | 1 | 0 | 2 | -33.33 | -100.0 | 73.35",
-            "2024-02-01 | 0 | null | null | 0.0 | 1 | 0 | 0 | 1 | -100.0 | -100.0 | -100.0");
+            "2024-01-01 | 2 | 3.5 | 0.5 | 0.6667 | 3 | 1 | 0 | 2 | -33.33 | -84.67 | 51.33",
+            "2024-02-01 | 0 | null | null | 0.0 | 1 | 0 | 0 | 1 | -100.0 | -98.5 | 48.5");
   }
 
   @Test
