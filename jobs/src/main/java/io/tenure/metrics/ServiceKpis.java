@@ -7,18 +7,17 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.first;
-import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.grouping;
 import static org.apache.spark.sql.functions.lead;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.percentile_approx;
-import static org.apache.spark.sql.functions.sqrt;
 import static org.apache.spark.sql.functions.when;
 
 import io.tenure.config.Grain;
 import io.tenure.config.ServiceSettings;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -46,8 +45,7 @@ import org.apache.spark.sql.expressions.Window;
  *       resolved contacts that are not repeat contacts / contacts.
  *   <li>CSAT: mean score, satisfied_rate = scores 4–5 / responses, survey_response_rate = responses
  *       / contacts.
- *   <li>NPS = 100 × (promoters (9–10) − detractors (0–6)) / responses, with a 95 % normal interval:
- *       100 × 1.96 × sqrt((p + d − (p − d)²) / n) for shares p, d.
+ *   <li>NPS and its interval as {@link Nps} defines them.
  *   <li>Handle time against a baseline: duration as in time_with_customer; the baseline of a
  *       category is its {@code service.handle-time-targets} entry, else its median duration over
  *       all periods; share_above_baseline = timed contacts longer than their category's baseline /
@@ -63,7 +61,6 @@ public final class ServiceKpis {
   private static final String CHANNEL = TimeWithCustomer.CHANNEL;
   private static final String CATEGORY = TimeWithCustomer.CATEGORY;
   private static final String ALL = TimeWithCustomer.ALL;
-  private static final double Z95 = 1.959964;
 
   private ServiceKpis() {}
 
@@ -86,10 +83,9 @@ public final class ServiceKpis {
     Column abandoned =
         expects.and(col("first_response_at").isNull()).and(col("closed_at").isNotNull());
     Column judged = col("target").isNotNull().and(answered.or(abandoned));
-    Dataset<Row> agg =
-        contacts
-            .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))
-            .agg(
+    List<Column> aggregates =
+        new ArrayList<>(
+            List.of(
                 count(lit(1)).as("contacts"),
                 countDistinct(col("customer_id")).as("customers"),
                 count(when(answered, 1)).as("answered"),
@@ -114,79 +110,74 @@ public final class ServiceKpis {
                 count(col("csat")).as("csat_responses"),
                 avg(col("csat")).as("csat_mean"),
                 count(when(col("csat").geq(4), 1)).as("csat_satisfied"),
-                count(col("nps")).as("nps_responses"),
-                count(when(col("nps").geq(9), 1)).as("promoters"),
-                count(when(col("nps").between(7, 8), 1)).as("passives"),
-                count(when(col("nps").leq(6), 1)).as("detractors"),
                 count(col("duration")).as("timed_contacts"),
                 count(when(col("duration").gt(col("baseline")), 1)).as("above_baseline"),
                 first(col("baseline"), true).as("baseline"),
                 grouping(col(PERIOD_START)).as("g_period"),
                 grouping(col(CHANNEL)).as("g_channel"),
-                grouping(col(CATEGORY)).as("g_category"));
+                grouping(col(CATEGORY)).as("g_category")));
+    aggregates.addAll(List.of(Nps.counts(col("nps"))));
+    Dataset<Row> agg =
+        contacts
+            .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))
+            .agg(
+                aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
 
     Dataset<Row> active = activeCustomers(customerDays, grain);
     Dataset<Row> joined =
         agg.withColumn("active_key", coalesce(col(PERIOD_START), lit(ActiveKey.OVERALL)))
             .join(active, Outputs.using("active_key"), "left");
 
-    Column n = col("nps_responses");
-    Column nps = Outputs.ratio(col("promoters").minus(col("detractors")), n).multiply(100);
-    // Adjusted Wald: 3/4 promoter, 3/4 detractor and 3/2 passive added, so that small groups
-    // and all-promoter or all-detractor groups get an interval of honest width.
-    Column nAdj = n.plus(3);
-    Column p = col("promoters").plus(0.75).divide(nAdj);
-    Column d = col("detractors").plus(0.75).divide(nAdj);
-    Column centre = p.minus(d);
-    Column half = lit(Z95).multiply(sqrt(p.plus(d).minus(centre.multiply(centre)).divide(nAdj)));
-    Column hasAnswers = n.gt(0);
-    return joined.select(
-        when(col("g_period").equalTo(1), lit("overall"))
-            .when(col("g_channel").equalTo(1), lit("period"))
-            .when(col("g_category").equalTo(1), lit("period_channel"))
-            .otherwise(lit("period_channel_category"))
-            .as(TimeWithCustomer.LEVEL),
-        col(PERIOD_START),
-        when(col("g_channel").equalTo(1), lit(ALL)).otherwise(col(CHANNEL)).as(CHANNEL),
-        when(col("g_category").equalTo(1), lit(ALL)).otherwise(col(CATEGORY)).as(CATEGORY),
-        col("contacts"),
-        col("customers"),
-        col("active_customers"),
-        Outputs.ratio(col("contacts"), col("active_customers")).as("contacts_per_active_customer"),
-        col("answered"),
-        col("abandoned"),
-        col("pending"),
-        Outputs.ratio(col("abandoned"), col("answered").plus(col("abandoned"))).as("abandon_rate"),
-        col("first_response_mean_seconds"),
-        col("rq").getItem(0).as("first_response_p50_seconds"),
-        col("rq").getItem(1).as("first_response_p90_seconds"),
-        col("rq").getItem(2).as("first_response_p99_seconds"),
-        col("targeted").as("sla_contacts"),
-        col("within_target"),
-        Outputs.ratio(col("within_target"), col("targeted")).as("within_target_rate"),
-        col("resolved"),
-        Outputs.ratio(col("resolved"), col("contacts")).as("resolution_rate"),
-        col("cq").getItem(0).as("time_to_close_p50_seconds"),
-        col("cq").getItem(1).as("time_to_close_p90_seconds"),
-        col("repeat_contacts"),
-        Outputs.ratio(col("repeat_contacts"), col("contacts")).as("repeat_contact_rate"),
-        col("first_contact_resolved"),
-        Outputs.ratio(col("first_contact_resolved"), col("contacts"))
-            .as("first_contact_resolution_rate"),
-        col("csat_responses"),
-        col("csat_mean"),
-        Outputs.ratio(col("csat_satisfied"), col("csat_responses")).as("csat_satisfied_rate"),
-        Outputs.ratio(col("csat_responses"), col("contacts")).as("survey_response_rate"),
-        n.as("nps_responses"),
-        col("promoters"),
-        col("passives"),
-        col("detractors"),
-        nps.as("nps"),
-        when(hasAnswers, greatest(centre.minus(half).multiply(100), lit(-100.0))).as("nps_ci_low"),
-        when(hasAnswers, least(centre.plus(half).multiply(100), lit(100.0))).as("nps_ci_high"),
-        col("timed_contacts"),
-        when(col("g_category").equalTo(0), col("baseline")).as("handle_baseline_seconds"),
-        Outputs.ratio(col("above_baseline"), col("timed_contacts")).as("share_above_baseline"));
+    List<Column> columns =
+        new ArrayList<>(
+            List.of(
+                when(col("g_period").equalTo(1), lit("overall"))
+                    .when(col("g_channel").equalTo(1), lit("period"))
+                    .when(col("g_category").equalTo(1), lit("period_channel"))
+                    .otherwise(lit("period_channel_category"))
+                    .as(TimeWithCustomer.LEVEL),
+                col(PERIOD_START),
+                when(col("g_channel").equalTo(1), lit(ALL)).otherwise(col(CHANNEL)).as(CHANNEL),
+                when(col("g_category").equalTo(1), lit(ALL)).otherwise(col(CATEGORY)).as(CATEGORY),
+                col("contacts"),
+                col("customers"),
+                col("active_customers"),
+                Outputs.ratio(col("contacts"), col("active_customers"))
+                    .as("contacts_per_active_customer"),
+                col("answered"),
+                col("abandoned"),
+                col("pending"),
+                Outputs.ratio(col("abandoned"), col("answered").plus(col("abandoned")))
+                    .as("abandon_rate"),
+                col("first_response_mean_seconds"),
+                col("rq").getItem(0).as("first_response_p50_seconds"),
+                col("rq").getItem(1).as("first_response_p90_seconds"),
+                col("rq").getItem(2).as("first_response_p99_seconds"),
+                col("targeted").as("sla_contacts"),
+                col("within_target"),
+                Outputs.ratio(col("within_target"), col("targeted")).as("within_target_rate"),
+                col("resolved"),
+                Outputs.ratio(col("resolved"), col("contacts")).as("resolution_rate"),
+                col("cq").getItem(0).as("time_to_close_p50_seconds"),
+                col("cq").getItem(1).as("time_to_close_p90_seconds"),
+                col("repeat_contacts"),
+                Outputs.ratio(col("repeat_contacts"), col("contacts")).as("repeat_contact_rate"),
+                col("first_contact_resolved"),
+                Outputs.ratio(col("first_contact_resolved"), col("contacts"))
+                    .as("first_contact_resolution_rate"),
+                col("csat_responses"),
+                col("csat_mean"),
+                Outputs.ratio(col("csat_satisfied"), col("csat_responses"))
+                    .as("csat_satisfied_rate"),
+                Outputs.ratio(col("csat_responses"), col("contacts")).as("survey_response_rate")));
+    columns.addAll(List.of(Nps.columns()));
+    columns.addAll(
+        List.of(
+            col("timed_contacts"),
+            when(col("g_category").equalTo(0), col("baseline")).as("handle_baseline_seconds"),
+            Outputs.ratio(col("above_baseline"), col("timed_contacts"))
+                .as("share_above_baseline")));
+    return joined.select(columns.toArray(Column[]::new));
   }
 
   /** One row per contact with the facts the KPIs count. */

@@ -3,6 +3,7 @@ package io.tenure.pipeline;
 import io.tenure.config.TableKind;
 import io.tenure.metrics.ChurnRates;
 import io.tenure.metrics.CohortRetention;
+import io.tenure.metrics.NpsByGroup;
 import io.tenure.metrics.RetentionDrivers;
 import io.tenure.metrics.ServiceKpis;
 import io.tenure.metrics.TimeWithCustomer;
@@ -27,7 +28,8 @@ public enum MetricFamily {
           TimeWithCustomer.TABLE,
           TimeWithCustomer.HISTOGRAM_TABLE,
           TimeWithCustomer.CUSTOMER_TABLE)),
-  SERVICE_KPIS("service_kpis", Set.of(TableKind.INTERACTIONS), List.of(ServiceKpis.TABLE)),
+  SERVICE_KPIS(
+      "service_kpis", Set.of(TableKind.INTERACTIONS), List.of(ServiceKpis.TABLE, NpsByGroup.TABLE)),
   RETENTION_DRIVERS(
       "retention_drivers", Set.of(TableKind.INTERACTIONS), List.of(RetentionDrivers.TABLE));
 

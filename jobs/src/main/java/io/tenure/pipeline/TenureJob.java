@@ -16,6 +16,7 @@ import io.tenure.io.ValidatedInput;
 import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.ChurnRates;
 import io.tenure.metrics.CohortRetention;
+import io.tenure.metrics.NpsByGroup;
 import io.tenure.metrics.RetentionDrivers;
 import io.tenure.metrics.ServiceKpis;
 import io.tenure.metrics.TimeWithCustomer;
@@ -183,19 +184,32 @@ public final class TenureJob {
                 pseudonymised(r.perCustomer(), TimeWithCustomer.CUSTOMER_ID),
                 0);
           }
-          case SERVICE_KPIS ->
-              stage(
-                  writer,
-                  outputs,
-                  ServiceKpis.TABLE,
-                  ServiceKpis.compute(
-                      p.clean(TableKind.INTERACTIONS).orElseThrow(),
-                      base.customerDays(),
-                      settings.service(),
-                      settings.timeWithCustomer().percentileAccuracy(),
-                      settings.grain(),
-                      settings.zone()),
-                  1);
+          case SERVICE_KPIS -> {
+            Dataset<Row> interactions = p.clean(TableKind.INTERACTIONS).orElseThrow();
+            stage(
+                writer,
+                outputs,
+                ServiceKpis.TABLE,
+                ServiceKpis.compute(
+                    interactions,
+                    base.customerDays(),
+                    settings.service(),
+                    settings.timeWithCustomer().percentileAccuracy(),
+                    settings.grain(),
+                    settings.zone()),
+                1);
+            stage(
+                writer,
+                outputs,
+                NpsByGroup.TABLE,
+                NpsByGroup.compute(
+                    interactions,
+                    base.customers(),
+                    settings.has(TableKind.CUSTOMERS),
+                    settings.grain(),
+                    settings.zone()),
+                1);
+          }
           case RETENTION_DRIVERS -> {
             if (spells == null) {
               spells =
