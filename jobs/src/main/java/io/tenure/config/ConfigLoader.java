@@ -45,7 +45,8 @@ public final class ConfigLoader {
           "tenure.money.rates",
           "tenure.quality.allowed-values",
           "tenure.service.response-targets",
-          "tenure.service.handle-time-targets");
+          "tenure.service.handle-time-targets",
+          "tenure.service.business-hours.weekly");
 
   private ConfigLoader() {}
 
@@ -170,7 +171,13 @@ public final class ConfigLoader {
                     r.integer("service.repeat-contact-days"),
                     r.seconds("service.handle-time-targets"),
                     r.strings("service.complaint-categories"),
-                    r.integer("service.driver-lookback-days")));
+                    r.integer("service.driver-lookback-days"),
+                    t.getIsNull("service.business-hours.weekly")
+                        ? Optional.empty()
+                        : Optional.of(
+                            BusinessCalendar.parse(
+                                r.stringMap("service.business-hours.weekly"),
+                                r.strings("service.business-hours.holidays")))));
     QualitySettings quality = quality(t, r, origin);
     PrivacySettings privacy =
         r.build(

@@ -3,6 +3,7 @@ package io.tenure.config;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -16,13 +17,16 @@ import java.util.TreeMap;
  * @param complaintCategories the interaction categories that are complaints
  * @param driverLookbackDays retention drivers look at the service experience of this many days
  *     before each period
+ * @param businessHours opening hours for business-time response and resolution times; empty =
+ *     wall-clock times only
  */
 public record ServiceSettings(
     Map<String, Double> responseTargets,
     int repeatContactDays,
     Map<String, Double> handleTargets,
     List<String> complaintCategories,
-    int driverLookbackDays) {
+    int driverLookbackDays,
+    Optional<BusinessCalendar> businessHours) {
 
   public ServiceSettings {
     responseTargets = normalised(responseTargets, "response-targets");
@@ -32,6 +36,7 @@ public record ServiceSettings(
       throw new IllegalArgumentException(
           "repeat-contact-days must be at least 1, got " + repeatContactDays);
     }
+    Objects.requireNonNull(businessHours, "businessHours");
     if (driverLookbackDays < 1) {
       throw new IllegalArgumentException(
           "driver-lookback-days must be at least 1, got " + driverLookbackDays);

@@ -45,6 +45,8 @@ import org.apache.spark.sql.expressions.Window;
  *       resolved contacts that are not repeat contacts / contacts.
  *   <li>CSAT: mean score, satisfied_rate = scores 4–5 / responses, survey_response_rate = responses
  *       / contacts.
+ *   <li>With {@code service.business-hours}, first response and time to close are also measured in
+ *       business time ({@link BusinessTime}): p50 and p90 of the seconds inside opening hours.
  *   <li>NPS and its interval as {@link Nps} defines them.
  *   <li>Handle time against a baseline: duration as in time_with_customer; the baseline of a
  *       category is its {@code service.handle-time-targets} entry, else its median duration over
@@ -104,6 +106,8 @@ public final class ServiceKpis {
                     .as("within_target"),
                 count(when(col("is_resolved"), 1)).as("resolved"),
                 percentile_approx(col("close_s"), array(lit(0.5), lit(0.9)), acc).as("cq"),
+                percentile_approx(col("response_bs"), array(lit(0.5), lit(0.9)), acc).as("rbq"),
+                percentile_approx(col("close_bs"), array(lit(0.5), lit(0.9)), acc).as("cbq"),
                 count(when(col("is_repeat"), 1)).as("repeat_contacts"),
                 count(when(col("is_resolved").and(col("is_repeat").unary_$bang()), 1))
                     .as("first_contact_resolved"),
@@ -170,6 +174,12 @@ public final class ServiceKpis {
                 Outputs.ratio(col("csat_satisfied"), col("csat_responses"))
                     .as("csat_satisfied_rate"),
                 Outputs.ratio(col("csat_responses"), col("contacts")).as("survey_response_rate")));
+    columns.addAll(
+        List.of(
+            col("rbq").getItem(0).as("first_response_business_p50_seconds"),
+            col("rbq").getItem(1).as("first_response_business_p90_seconds"),
+            col("cbq").getItem(0).as("time_to_close_business_p50_seconds"),
+            col("cbq").getItem(1).as("time_to_close_business_p90_seconds")));
     columns.addAll(List.of(Nps.columns()));
     columns.addAll(
         List.of(
@@ -202,6 +212,8 @@ public final class ServiceKpis {
         col("closed_at"),
         col("first_response_at").cast("double").minus(opened).as("response_s"),
         col("closed_at").cast("double").minus(opened).as("close_s"),
+        businessSeconds(col("first_response_at"), settings, zone).as("response_bs"),
+        businessSeconds(col("closed_at"), settings, zone).as("close_bs"),
         lookup(col(CHANNEL), settings.responseTargets()).as("target"),
         expectsResponse(settings).as("expects_response"),
         coalesce(col("resolved"), col("closed_at").isNotNull()).as("is_resolved"),
@@ -226,6 +238,14 @@ public final class ServiceKpis {
     return settings.responseTargets().isEmpty()
         ? lit(true)
         : col(CHANNEL).isin(settings.responseTargets().keySet().toArray());
+  }
+
+  /** Business seconds from opened_at to {@code to}, or null without a business calendar. */
+  private static Column businessSeconds(Column to, ServiceSettings settings, ZoneId zone) {
+    return settings
+        .businessHours()
+        .map(calendar -> BusinessTime.seconds(col("opened_at"), to, calendar, zone))
+        .orElse(lit(null).cast("double"));
   }
 
   private static Column lookup(Column key, Map<String, Double> values) {

@@ -14,6 +14,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -125,7 +126,12 @@ class RetentionDriversTest {
             refund("c", "2024-02-25T12:00:00Z", "30"));
     ServiceSettings settings =
         new ServiceSettings(
-            Map.of("phone", 60.0, "chat", 120.0), 7, Map.of(), List.of("complaint"), 180);
+            Map.of("phone", 60.0, "chat", 120.0),
+            7,
+            Map.of(),
+            List.of("complaint"),
+            180,
+            Optional.empty());
     drivers =
         RetentionDrivers.compute(
             spells,

@@ -139,7 +139,12 @@ class ServiceKpisTest {
     ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC);
     ServiceSettings settings =
         new ServiceSettings(
-            Map.of("phone", 60.0, "email", 86400.0), 7, Map.of(), List.of("complaint"), 180);
+            Map.of("phone", 60.0, "email", 86400.0),
+            7,
+            Map.of(),
+            List.of("complaint"),
+            180,
+            Optional.empty());
     kpis =
         ServiceKpis.compute(
             interactions, base.customerDays(), settings, 10000, Grain.MONTH, ZoneOffset.UTC);
