@@ -187,6 +187,7 @@ class EndToEndTest {
               "time_with_customer_histogram",
               "customer_time_with_customer",
               "service_kpis",
+              "nps_by_group",
               "retention_drivers")) {
         String glob = out.resolve(table) + "/*/*.parquet";
         try (ResultSet rs =
