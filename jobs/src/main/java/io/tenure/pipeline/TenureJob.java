@@ -52,6 +52,7 @@ public final class TenureJob {
   private final Set<MetricFamily> selected;
   private final Map<String, String> skipped;
   private final Optional<Pseudonymiser> pseudonymiser;
+  private final List<Dataset<Row>> cached = new ArrayList<>();
 
   public TenureJob(SparkSession spark, TenureSettings settings, Set<MetricFamily> selected) {
     this(spark, settings, selected, System::getenv);
@@ -76,13 +77,25 @@ public final class TenureJob {
   /** Reads and checks the inputs, writes nothing. */
   public RunResult validate() {
     Instant started = Instant.now();
-    Prepared p = explained(this::prepare);
-    return new RunResult(
-        p.asOf, p.profiles, Map.of(), skipped, null, Duration.between(started, Instant.now()));
+    try {
+      Prepared p = explained(this::prepare);
+      return new RunResult(
+          p.asOf, p.profiles, Map.of(), skipped, null, Duration.between(started, Instant.now()));
+    } finally {
+      release();
+    }
   }
 
   /** Computes and publishes all selected tables for the as-of date. */
   public RunResult execute() {
+    try {
+      return executeCached();
+    } finally {
+      release();
+    }
+  }
+
+  private RunResult executeCached() {
     Instant started = Instant.now();
     Prepared p = explained(this::prepare);
     String runId = p.asOf + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -268,6 +281,12 @@ public final class TenureJob {
     outputs.put(table, rows);
   }
 
+  /** Frees what this job cached. */
+  private void release() {
+    cached.forEach(Dataset::unpersist);
+    cached.clear();
+  }
+
   /** Families that cannot run because an input they need is not configured. */
   private static Map<String, String> skipped(TenureSettings settings, Set<MetricFamily> selected) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -290,6 +309,9 @@ public final class TenureJob {
       settings.input(kind).ifPresent(in -> read.put(kind, reader.read(in)));
     }
     Map<TableKind, ValidatedInput> inputs = CrossTableRules.apply(read);
+    // Counting, every metric and the quarantine read the validated rows: validating (casts, rules,
+    // the duplicate and cross-table windows) once instead of once per table pays many times over.
+    inputs.values().forEach(v -> cached.add(v.flagged().persist(StorageLevel.MEMORY_AND_DISK())));
     Map<TableKind, InputProfile.DailyCounts> counts = new EnumMap<>(TableKind.class);
     inputs.forEach(
         (kind, v) ->

@@ -1,0 +1,30 @@
+package io.tenure.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tenure.testing.SparkExtension;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keeps the benchmark harness working (CI runs no real benchmark): the tiny scale, one repetition.
+ * Its correctness gate is real: the naive Spark SQL and DuckDB formulations must give Tenure's
+ * results, and the core-families run the full run's.
+ */
+@ExtendWith(SparkExtension.class)
+class BenchmarkSmokeTest {
+  @Test
+  void tinyScaleRunsAndEveryContenderAgreesWithTenure(SparkSession spark, @TempDir Path data)
+      throws Exception {
+    String report = Benchmark.run(spark, "XS", 1, data);
+    assertThat(report)
+        .contains("### Scale XS: 2,000 customers")
+        .contains("| naive Spark SQL (3 core tables) |")
+        .contains("| DuckDB (3 core tables) |")
+        .doesNotContain("DIFFERENT");
+    assertThat(report.lines().filter(l -> l.endsWith("| equal |")).count()).isEqualTo(3);
+  }
+}
