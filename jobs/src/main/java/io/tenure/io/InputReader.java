@@ -10,11 +10,11 @@ import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.to_utc_timestamp;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.tenure.config.InputSettings;
 import io.tenure.config.QualitySettings;
@@ -209,8 +209,8 @@ public final class InputReader {
 
   /**
    * Keeps one row per id and quarantines the others as {@code duplicate_<id>}. The row kept is a
-   * usable one if there is any, then the earliest, then the smallest by content, so that the choice
-   * does not depend on file order.
+   * usable one if there is any, then the earliest, then the smallest by a hash of its content, so
+   * that the choice does not depend on file order.
    */
   private static Dataset<Row> markDuplicates(Dataset<Row> df, String id, String eventColumn) {
     WindowSpec sameId =
@@ -218,7 +218,10 @@ public final class InputReader {
             .orderBy(
                 col(REASON).asc_nulls_first(),
                 col(eventColumn).asc_nulls_last(),
-                to_json(col(RAW)));
+                // A 64-bit hash of the content orders ties as well as the content itself would
+                // (equal hashes of different rows are vanishingly rare) at a fraction of the cost
+                // of serialising every row.
+                xxhash64(col(RAW)));
     Column duplicate =
         col(REASON).isNull().and(col(id).isNotNull()).and(row_number().over(sameId).gt(1));
     return df.withColumn(REASON, when(duplicate, lit("duplicate_" + id)).otherwise(col(REASON)));
