@@ -1,5 +1,6 @@
 package io.tenure.metrics;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
@@ -21,6 +22,14 @@ public final class Outputs {
   public static Column ratio(Column numerator, Column denominator) {
     return when(denominator.gt(0), numerator.cast("double").divide(denominator.cast("double")))
         .otherwise(lit(null).cast("double"));
+  }
+
+  /**
+   * A join key for rollup rows: the period start, or for the all-periods row (period_start null) a
+   * date no period starts on, so that the rows of two rollups match on equality.
+   */
+  public static Column periodKey(Column periodStart) {
+    return coalesce(periodStart, lit(java.sql.Date.valueOf("0001-01-01")));
   }
 
   /** Column names for {@code Dataset.join(right, usingColumns, joinType)} from Java. */

@@ -203,11 +203,11 @@ public final class RetentionDrivers {
             .agg(
                 count(lit(1)).as("base_units"),
                 sum(when(col("churned"), 1).otherwise(0)).as("base_churned"))
-            .withColumn("base_key", coalesce(start, lit(java.sql.Date.valueOf("0001-01-01"))))
+            .withColumn("base_key", Outputs.periodKey(start))
             .drop("period_start");
     Dataset<Row> joined =
         byBucket
-            .withColumn("base_key", coalesce(start, lit(java.sql.Date.valueOf("0001-01-01"))))
+            .withColumn("base_key", Outputs.periodKey(start))
             .join(broadcast(baseline), Outputs.using("base_key"));
 
     Column n = col("customer_periods").cast("double");

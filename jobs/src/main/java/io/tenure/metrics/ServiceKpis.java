@@ -64,7 +64,6 @@ public final class ServiceKpis {
   private static final String PERIOD_START = TimeWithCustomer.PERIOD_START;
   private static final String CHANNEL = TimeWithCustomer.CHANNEL;
   private static final String CATEGORY = TimeWithCustomer.CATEGORY;
-  private static final String ALL = TimeWithCustomer.ALL;
 
   private ServiceKpis() {}
 
@@ -133,20 +132,17 @@ public final class ServiceKpis {
 
     Dataset<Row> active = activeCustomers(customerDays, grain);
     Dataset<Row> joined =
-        agg.withColumn("active_key", coalesce(col(PERIOD_START), lit(ActiveKey.OVERALL)))
+        agg.withColumn("active_key", Outputs.periodKey(col(PERIOD_START)))
             .join(active, Outputs.using("active_key"), "left");
 
     List<Column> columns =
         new ArrayList<>(
             List.of(
-                when(col("g_period").equalTo(1), lit("overall"))
-                    .when(col("g_channel").equalTo(1), lit("period"))
-                    .when(col("g_category").equalTo(1), lit("period_channel"))
-                    .otherwise(lit("period_channel_category"))
+                TimeWithCustomer.level(col("g_period"), col("g_channel"), col("g_category"))
                     .as(TimeWithCustomer.LEVEL),
                 col(PERIOD_START),
-                when(col("g_channel").equalTo(1), lit(ALL)).otherwise(col(CHANNEL)).as(CHANNEL),
-                when(col("g_category").equalTo(1), lit(ALL)).otherwise(col(CATEGORY)).as(CATEGORY),
+                TimeWithCustomer.rolled(CHANNEL, "g_channel"),
+                TimeWithCustomer.rolled(CATEGORY, "g_category"),
                 col("contacts"),
                 col("customers"),
                 col("active_customers"),
@@ -268,12 +264,9 @@ public final class ServiceKpis {
             .agg(countDistinct(col(ActivityBase.CUSTOMER_ID)).as("active_customers"));
     Dataset<Row> overall =
         days.agg(countDistinct(col(ActivityBase.CUSTOMER_ID)).as("active_customers"))
-            .select(lit(ActiveKey.OVERALL).as("active_key"), col("active_customers"));
+            .select(
+                Outputs.periodKey(lit(null).cast("date")).as("active_key"),
+                col("active_customers"));
     return perPeriod.unionByName(overall);
-  }
-
-  /** The key of the overall row: a date no period starts on. */
-  private static final class ActiveKey {
-    static final java.sql.Date OVERALL = java.sql.Date.valueOf("0001-01-01");
   }
 }

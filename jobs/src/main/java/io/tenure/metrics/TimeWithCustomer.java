@@ -171,14 +171,16 @@ public final class TimeWithCustomer {
                         .over(Window.partitionBy(col(LEVEL), col(PERIOD_START), col(CHANNEL)))));
   }
 
-  private static Column level(Column gPeriod, Column gChannel, Column gCategory) {
+  /** The level of a period × channel × category rollup row, from its grouping flags. */
+  static Column level(Column gPeriod, Column gChannel, Column gCategory) {
     return when(gPeriod.equalTo(1), lit("overall"))
         .when(gChannel.equalTo(1), lit("period"))
         .when(gCategory.equalTo(1), lit("period_channel"))
         .otherwise(lit("period_channel_category"));
   }
 
-  private static Column rolled(String name, String groupingFlag) {
+  /** A rollup dimension that reads {@code all} where it was rolled up. */
+  static Column rolled(String name, String groupingFlag) {
     return when(col(groupingFlag).equalTo(1), lit(ALL)).otherwise(col(name)).as(name);
   }
 }
