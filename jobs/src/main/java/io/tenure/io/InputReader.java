@@ -8,13 +8,11 @@ import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.regexp_replace;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_utc_timestamp;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.xxhash64;
 
 import io.tenure.config.InputSettings;
 import io.tenure.config.QualitySettings;
@@ -41,8 +39,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -148,7 +144,7 @@ public final class InputReader {
     // Last: the row kept for a duplicated id must be one that passed every other rule.
     String idColumn = InputContract.idColumn(in.table());
     if (idColumn != null && present.containsKey(idColumn)) {
-      flagged = markDuplicates(flagged, idColumn, eventColumn);
+      flagged = DuplicateIds.mark(flagged, idColumn, eventColumn);
     }
     List<String> canonical = new ArrayList<>(typed.keySet());
     return new ValidatedInput(in, flagged, canonical);
@@ -205,26 +201,6 @@ public final class InputReader {
           ? String.join(", ", codes.subList(0, SHOWN)) + ", ..."
           : String.join(", ", codes);
     }
-  }
-
-  /**
-   * Keeps one row per id and quarantines the others as {@code duplicate_<id>}. The row kept is a
-   * usable one if there is any, then the earliest, then the smallest by a hash of its content, so
-   * that the choice does not depend on file order.
-   */
-  private static Dataset<Row> markDuplicates(Dataset<Row> df, String id, String eventColumn) {
-    WindowSpec sameId =
-        Window.partitionBy(col(id))
-            .orderBy(
-                col(REASON).asc_nulls_first(),
-                col(eventColumn).asc_nulls_last(),
-                // A 64-bit hash of the content orders ties as well as the content itself would
-                // (equal hashes of different rows are vanishingly rare) at a fraction of the cost
-                // of serialising every row.
-                xxhash64(col(RAW)));
-    Column duplicate =
-        col(REASON).isNull().and(col(id).isNotNull()).and(row_number().over(sameId).gt(1));
-    return df.withColumn(REASON, when(duplicate, lit("duplicate_" + id)).otherwise(col(REASON)));
   }
 
   /** Adds the columns that {@code inputs.<table>.expressions} computes from source columns. */

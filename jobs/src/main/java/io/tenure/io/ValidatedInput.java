@@ -44,18 +44,30 @@ public final class ValidatedInput {
     return flagged;
   }
 
-  /** A copy in which the rows that are still usable and fail {@code failed} get {@code reason}. */
-  ValidatedInput withRule(Dataset<Row> rows, Column failed, String reason) {
-    Column current = col(InputReader.REASON);
-    Column flaggedReason =
-        when(current.isNull().and(coalesce(failed, lit(false))), lit(reason)).otherwise(current);
-    return new ValidatedInput(
-        settings, rows.withColumn(InputReader.REASON, flaggedReason), columns);
+  /** A copy with other rows (the same columns, or helper columns a rule adds and drops). */
+  ValidatedInput withRows(Dataset<Row> rows) {
+    return new ValidatedInput(settings, rows, columns);
   }
 
-  /** A copy without a helper column. */
-  ValidatedInput dropping(String column) {
-    return new ValidatedInput(settings, flagged.drop(column), columns);
+  /**
+   * The reason column after a rule: rows still usable that fail {@code failed} get {@code reason}.
+   */
+  static Column reasonAfter(Column failed, String reason) {
+    Column current = col(InputReader.REASON);
+    return when(current.isNull().and(coalesce(failed, lit(false))), lit(reason)).otherwise(current);
+  }
+
+  /**
+   * A copy that keeps the source row and file only where the quarantine needs them, on rows that
+   * cannot be used. Call once every rule has run: what is cached for the run is then little more
+   * than the canonical columns.
+   */
+  public ValidatedInput compacted() {
+    Column bad = col(InputReader.REASON).isNotNull();
+    return withRows(
+        flagged
+            .withColumn(InputReader.RAW, when(bad, col(InputReader.RAW)))
+            .withColumn(InputReader.SOURCE_FILE, when(bad, col(InputReader.SOURCE_FILE))));
   }
 
   /** The usable rows up to and including {@code asOf}, canonical columns only. */

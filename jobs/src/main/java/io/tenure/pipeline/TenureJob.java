@@ -308,13 +308,19 @@ public final class TenureJob {
     for (TableKind kind : TableKind.values()) {
       settings.input(kind).ifPresent(in -> read.put(kind, reader.read(in)));
     }
-    Map<TableKind, ValidatedInput> inputs = CrossTableRules.apply(read);
     // Counting, every metric and the quarantine read the validated rows: validating (casts, rules,
-    // the duplicate and cross-table windows) once instead of once per table pays many times over.
-    // On disk, not in the heap: they carry the whole source row for the quarantine, and in memory
-    // they starved the churn windows of execution memory (OutOfMemoryError at 1 M customers with
-    // a 2 GB heap; on disk that run passes, docs/benchmarks.md).
-    inputs.values().forEach(v -> cached.add(v.flagged().persist(StorageLevel.DISK_ONLY())));
+    // the duplicate and cross-table joins) once instead of once per table pays many times over.
+    // Compacted (the source row only on rows that cannot be used) and on disk, not in the heap: in
+    // memory they starved the churn windows of execution memory (OutOfMemoryError at 1 M customers
+    // with a 2 GB heap; docs/benchmarks.md).
+    Map<TableKind, ValidatedInput> inputs =
+        CrossTableRules.apply(
+            read,
+            v -> {
+              ValidatedInput kept = v.compacted();
+              cached.add(kept.flagged().persist(StorageLevel.DISK_ONLY()));
+              return kept;
+            });
     Map<TableKind, InputProfile.DailyCounts> counts = new EnumMap<>(TableKind.class);
     inputs.forEach(
         (kind, v) ->

@@ -1,0 +1,77 @@
+package io.tenure.io;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * Keeps one row per id and quarantines the others as {@code duplicate_<id>}. The row kept is a
+ * usable one if there is any, then the earliest, then the smallest by a hash of its content, so
+ * that the choice does not depend on file order.
+ *
+ * <p>Only an id that occurs more than once can have duplicates. Those ids are found first with an
+ * aggregate over the id column alone (Parquet reads only that column), and only their rows are
+ * ordered by id: ordering every row would shuffle whole rows, source row included, which cost more
+ * than all the metrics together at a million customers (docs/benchmarks.md). Up to {@link
+ * #BROADCAST_LIMIT} repeated ids are broadcast, so that the other rows are never shuffled.
+ */
+final class DuplicateIds {
+  /** Repeated ids that are sent to every task rather than shuffled against the rows. */
+  static final long BROADCAST_LIMIT = 500_000;
+
+  private static final String REPEATED = "_repeated_id";
+
+  private DuplicateIds() {}
+
+  /** The rows with {@code duplicate_<id>} set on every usable row but the one kept per id. */
+  static Dataset<Row> mark(Dataset<Row> flagged, String id, String eventColumn) {
+    return mark(flagged, id, eventColumn, BROADCAST_LIMIT);
+  }
+
+  static Dataset<Row> mark(
+      Dataset<Row> flagged, String id, String eventColumn, long broadcastLimit) {
+    Dataset<Row> repeated =
+        flagged
+            .where(col(id).isNotNull())
+            .groupBy(col(id).as(REPEATED))
+            .agg(count(lit(1)).as("n"))
+            .where(col("n").gt(1))
+            .select(REPEATED);
+    long ids = repeated.count();
+    if (ids == 0) {
+      return flagged;
+    }
+    Dataset<Row> keys = ids <= broadcastLimit ? broadcast(repeated) : repeated;
+    Dataset<Row> joined = flagged.join(keys, flagged.col(id).equalTo(keys.col(REPEATED)), "left");
+    Dataset<Row> rest = joined.where(col(REPEATED).isNull()).drop(REPEATED);
+    Dataset<Row> suspects = joined.where(col(REPEATED).isNotNull()).drop(REPEATED);
+    return rest.unionByName(keepFirst(suspects, id, eventColumn));
+  }
+
+  private static Dataset<Row> keepFirst(Dataset<Row> rows, String id, String eventColumn) {
+    WindowSpec sameId =
+        Window.partitionBy(col(id))
+            .orderBy(
+                col(InputReader.REASON).asc_nulls_first(),
+                col(eventColumn).asc_nulls_last(),
+                // A 64-bit hash of the content orders ties as well as the content itself would
+                // (equal hashes of different rows are vanishingly rare) at a fraction of the cost
+                // of serialising every row.
+                xxhash64(col(InputReader.RAW)));
+    Column usable = col(InputReader.REASON).isNull();
+    Column duplicate = usable.and(row_number().over(sameId).gt(1));
+    return rows.withColumn(
+        InputReader.REASON,
+        when(duplicate, lit("duplicate_" + id)).otherwise(col(InputReader.REASON)));
+  }
+}
