@@ -9,7 +9,7 @@ import static org.apache.spark.sql.functions.not;
 import io.tenure.config.TableKind;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.function.UnaryOperator;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -35,44 +35,57 @@ public final class CrossTableRules {
   private static final String CUSTOMER = "_rule_customer";
   private static final String FIRST_PURCHASE = "_first_purchase";
   private static final String TRANSACTED = "_transacted";
+  private static final Column IS_REFUND = coalesce(col("kind").equalTo("refund"), lit(false));
 
   private CrossTableRules() {}
 
-  /** The inputs with the cross-table rules applied; tables they do not concern are unchanged. */
+  /** The inputs with the cross-table rules applied; every reader recomputes them. */
   public static Map<TableKind, ValidatedInput> apply(Map<TableKind, ValidatedInput> inputs) {
-    return apply(inputs, UnaryOperator.identity());
+    return apply(inputs, Optional.empty());
   }
 
   /**
-   * The same, with {@code settle} applied to every table once its rules are final, and to the
-   * transactions before the cancellations rule reads them (the pipeline compacts and caches there,
-   * so that the rule reads the cached transactions).
+   * The inputs with the cross-table rules applied. With a work area, each table is {@linkplain
+   * ValidatedInput#compacted() compacted} and written there once, so that the rules, the counts and
+   * every metric read the rows without recomputing them: the transactions after their own rules
+   * (the cross-table rules read them), the refunds after their rule, then every other table.
    */
   public static Map<TableKind, ValidatedInput> apply(
-      Map<TableKind, ValidatedInput> inputs, UnaryOperator<ValidatedInput> settle) {
+      Map<TableKind, ValidatedInput> inputs, Optional<WorkArea> work) {
+    ValidatedInput own = inputs.get(TableKind.TRANSACTIONS);
+    ValidatedInput tx =
+        refundsNeedAPurchase(keep(TableKind.TRANSACTIONS.key(), own, IS_REFUND, work), work);
     Map<TableKind, ValidatedInput> out = new EnumMap<>(TableKind.class);
-    ValidatedInput tx = settle.apply(refundsNeedAPurchase(inputs.get(TableKind.TRANSACTIONS)));
     inputs.forEach(
-        (kind, input) -> {
-          if (kind == TableKind.TRANSACTIONS) {
-            out.put(kind, tx);
-          } else if (kind == TableKind.CANCELLATIONS) {
-            out.put(kind, settle.apply(cancellationsNeedTransactions(input, tx)));
-          } else {
-            out.put(kind, settle.apply(input));
-          }
-        });
+        (kind, input) ->
+            out.put(
+                kind,
+                switch (kind) {
+                  case TRANSACTIONS -> tx;
+                  case CANCELLATIONS ->
+                      keep(kind.key(), cancellationsNeedTransactions(input, tx), lit(false), work);
+                  default -> keep(kind.key(), input, lit(false), work);
+                }));
     return out;
   }
 
-  static ValidatedInput refundsNeedAPurchase(ValidatedInput tx) {
+  /** The input compacted and kept in the work area, if there is one. */
+  private static ValidatedInput keep(
+      String name, ValidatedInput input, Column mayFailLater, Optional<WorkArea> work) {
+    return work.map(w -> input.compacted(mayFailLater).kept(name, w)).orElse(input);
+  }
+
+  /**
+   * Flags refunds before the customer's first usable purchase. Only the refunds are joined to the
+   * per-customer first purchase; the other rows pass through untouched.
+   */
+  static ValidatedInput refundsNeedAPurchase(ValidatedInput tx, Optional<WorkArea> work) {
     Dataset<Row> rows = tx.flagged();
     Dataset<Row> firstPurchase =
         rows.where(col(InputReader.REASON).isNull().and(col("kind").equalTo("purchase")))
             .groupBy(col("customer_id").as(CUSTOMER))
             .agg(min(col("occurred_at")).as(FIRST_PURCHASE));
-    Column isRefund = coalesce(col("kind").equalTo("refund"), lit(false));
-    Dataset<Row> refunds = rows.where(isRefund);
+    Dataset<Row> refunds = rows.where(IS_REFUND);
     Column orphan = col(FIRST_PURCHASE).isNull().or(col("occurred_at").lt(col(FIRST_PURCHASE)));
     Dataset<Row> checked =
         refunds
@@ -80,7 +93,9 @@ public final class CrossTableRules {
             .withColumn(
                 InputReader.REASON, ValidatedInput.reasonAfter(orphan, REFUND_WITHOUT_PURCHASE))
             .drop(CUSTOMER, FIRST_PURCHASE);
-    return tx.withRows(rows.where(not(isRefund)).unionByName(checked));
+    ValidatedInput refundsChecked =
+        keep(TableKind.TRANSACTIONS.key() + "_refunds", tx.withRows(checked), lit(false), work);
+    return tx.withRows(rows.where(not(IS_REFUND)).unionByName(refundsChecked.flagged()));
   }
 
   static ValidatedInput cancellationsNeedTransactions(

@@ -8,8 +8,10 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
@@ -21,15 +23,16 @@ import org.apache.spark.sql.expressions.WindowSpec;
  *
  * <p>Only an id that occurs more than once can have duplicates. Those ids are found first with an
  * aggregate over the id column alone (Parquet reads only that column), and only their rows are
- * ordered by id: ordering every row would shuffle whole rows, source row included, which cost more
- * than all the metrics together at a million customers (docs/benchmarks.md). Up to {@link
- * #BROADCAST_LIMIT} repeated ids are broadcast, so that the other rows are never shuffled.
+ * ordered by id (with no repeated id, the rows are returned as they are): ordering every row would
+ * shuffle whole rows, source row included, which cost more than all the metrics together at a
+ * million customers (docs/benchmarks.md). Up to {@link #BROADCAST_LIMIT} repeated ids are collected
+ * and broadcast, so that the other rows are never shuffled.
  */
 final class DuplicateIds {
   /** Repeated ids that are sent to every task rather than shuffled against the rows. */
   static final long BROADCAST_LIMIT = 500_000;
 
-  private static final String REPEATED = "_repeated_id";
+  private static final String HASH = "_id_hash";
 
   private DuplicateIds() {}
 
@@ -40,21 +43,28 @@ final class DuplicateIds {
 
   static Dataset<Row> mark(
       Dataset<Row> flagged, String id, String eventColumn, long broadcastLimit) {
+    // Grouping by a 64-bit hash is cheaper than by the id text; two ids that share a hash only
+    // make both suspects, and the suspects are then ordered by the id itself.
     Dataset<Row> repeated =
         flagged
             .where(col(id).isNotNull())
-            .groupBy(col(id).as(REPEATED))
+            .groupBy(xxhash64(col(id)).as(HASH))
             .agg(count(lit(1)).as("n"))
             .where(col("n").gt(1))
-            .select(REPEATED);
-    long ids = repeated.count();
-    if (ids == 0) {
+            .select(HASH);
+    List<Long> hashes =
+        repeated.limit((int) broadcastLimit + 1).as(Encoders.LONG()).collectAsList();
+    if (hashes.isEmpty()) {
       return flagged;
     }
-    Dataset<Row> keys = ids <= broadcastLimit ? broadcast(repeated) : repeated;
-    Dataset<Row> joined = flagged.join(keys, flagged.col(id).equalTo(keys.col(REPEATED)), "left");
-    Dataset<Row> rest = joined.where(col(REPEATED).isNull()).drop(REPEATED);
-    Dataset<Row> suspects = joined.where(col(REPEATED).isNotNull()).drop(REPEATED);
+    Dataset<Row> keys =
+        hashes.size() <= broadcastLimit
+            ? broadcast(flagged.sparkSession().createDataset(hashes, Encoders.LONG()).toDF(HASH))
+            : repeated;
+    Dataset<Row> joined =
+        flagged.join(keys, xxhash64(flagged.col(id)).equalTo(keys.col(HASH)), "left");
+    Dataset<Row> rest = joined.where(col(HASH).isNull()).drop(HASH);
+    Dataset<Row> suspects = joined.where(col(HASH).isNotNull()).drop(HASH);
     return rest.unionByName(keepFirst(suspects, id, eventColumn));
   }
 

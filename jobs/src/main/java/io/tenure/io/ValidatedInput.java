@@ -59,15 +59,25 @@ public final class ValidatedInput {
 
   /**
    * A copy that keeps the source row and file only where the quarantine needs them, on rows that
-   * cannot be used. Call once every rule has run: what is cached for the run is then little more
-   * than the canonical columns.
+   * cannot be used. Call once every rule has run: what is kept for the run is then little more than
+   * the canonical columns.
    */
   public ValidatedInput compacted() {
-    Column bad = col(InputReader.REASON).isNotNull();
+    return compacted(lit(false));
+  }
+
+  /** The same, also keeping the source row where {@code mayFailLater} (a rule still to run). */
+  ValidatedInput compacted(Column mayFailLater) {
+    Column keep = col(InputReader.REASON).isNotNull().or(coalesce(mayFailLater, lit(false)));
     return withRows(
         flagged
-            .withColumn(InputReader.RAW, when(bad, col(InputReader.RAW)))
-            .withColumn(InputReader.SOURCE_FILE, when(bad, col(InputReader.SOURCE_FILE))));
+            .withColumn(InputReader.RAW, when(keep, col(InputReader.RAW)))
+            .withColumn(InputReader.SOURCE_FILE, when(keep, col(InputReader.SOURCE_FILE))));
+  }
+
+  /** A copy whose rows the work area has written once and reads back. */
+  ValidatedInput kept(String name, WorkArea work) {
+    return withRows(work.keep(name, flagged));
   }
 
   /** The usable rows up to and including {@code asOf}, canonical columns only. */

@@ -13,6 +13,7 @@ import io.tenure.io.Pseudonymiser;
 import io.tenure.io.Quarantine;
 import io.tenure.io.ReadFailures;
 import io.tenure.io.ValidatedInput;
+import io.tenure.io.WorkArea;
 import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.ChurnRates;
 import io.tenure.metrics.CohortRetention;
@@ -36,7 +37,6 @@ import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +46,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class TenureJob {
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
+  private static final Set<MetricFamily> DAILY_BASE_READERS =
+      EnumSet.of(
+          MetricFamily.COHORT_RETENTION, MetricFamily.CHURN_RATES, MetricFamily.SERVICE_KPIS);
 
   private final SparkSession spark;
   private final TenureSettings settings;
   private final Set<MetricFamily> selected;
   private final Map<String, String> skipped;
   private final Optional<Pseudonymiser> pseudonymiser;
-  private final List<Dataset<Row>> cached = new ArrayList<>();
+  private WorkArea work;
 
   public TenureJob(SparkSession spark, TenureSettings settings, Set<MetricFamily> selected) {
     this(spark, settings, selected, System::getenv);
@@ -78,7 +81,7 @@ public final class TenureJob {
   public RunResult validate() {
     Instant started = Instant.now();
     try {
-      Prepared p = explained(this::prepare);
+      Prepared p = explained(() -> prepare(Optional.empty()));
       return new RunResult(
           p.asOf, p.profiles, Map.of(), skipped, null, Duration.between(started, Instant.now()));
     } finally {
@@ -97,7 +100,9 @@ public final class TenureJob {
 
   private RunResult executeCached() {
     Instant started = Instant.now();
-    Prepared p = explained(this::prepare);
+    work = new WorkArea(spark, settings.outputPath());
+    Prepared p = explained(() -> prepare(Optional.of(work)));
+    work.dated(p.asOf);
     String runId = p.asOf + "-" + UUID.randomUUID().toString().substring(0, 8);
     OutputWriter writer = new OutputWriter(spark, settings.outputPath(), p.asOf, runId);
     writer.recover();
@@ -131,137 +136,132 @@ public final class TenureJob {
   private Map<String, Long> doExecute(Prepared p, OutputWriter writer) {
     Map<String, Long> outputs = new LinkedHashMap<>();
     Dataset<Row> transactions = p.clean(TableKind.TRANSACTIONS).orElseThrow();
-    ActivityBase base =
+    ActivityBase built =
         ActivityBase.build(transactions, p.clean(TableKind.CUSTOMERS), settings.zone());
-    // Both cohort retention and churn read the daily base; computing it once pays for itself.
-    base.customerDays().persist(StorageLevel.MEMORY_AND_DISK());
+    // Cohort retention, churn and the service KPIs read the daily base; computing it once pays.
+    boolean shared =
+        selected.stream()
+            .filter(DAILY_BASE_READERS::contains)
+            .anyMatch(f -> !skipped.containsKey(f.key()));
+    ActivityBase base =
+        shared
+            ? new ActivityBase(work.keep("customer_days", built.customerDays()), built.customers())
+            : built;
     Dataset<Row> spells = null;
-    try {
-      for (MetricFamily family : selected) {
-        if (skipped.containsKey(family.key())) {
-          LOG.warn("Skipping {}: {}", family.key(), skipped.get(family.key()));
-          continue;
+    for (MetricFamily family : selected) {
+      if (skipped.containsKey(family.key())) {
+        LOG.warn("Skipping {}: {}", family.key(), skipped.get(family.key()));
+        continue;
+      }
+      switch (family) {
+        case COHORT_RETENTION -> {
+          CohortRetention.Result r =
+              CohortRetention.compute(
+                  base,
+                  settings.grain(),
+                  settings.cohort().anchor(),
+                  settings.cohort().breakdown(),
+                  p.asOf);
+          stage(writer, outputs, CohortRetention.TABLE, r.cells(), 1);
+          // The summary pools the written cells rather than recomputing them.
+          Dataset<Row> cells = writer.readStaged(CohortRetention.TABLE);
+          stage(
+              writer, outputs, CohortRetention.SUMMARY_TABLE, CohortRetention.summarize(cells), 1);
         }
-        switch (family) {
-          case COHORT_RETENTION -> {
-            CohortRetention.Result r =
-                CohortRetention.compute(
-                    base,
-                    settings.grain(),
-                    settings.cohort().anchor(),
-                    settings.cohort().breakdown(),
-                    p.asOf);
-            stage(writer, outputs, CohortRetention.TABLE, r.cells(), 1);
-            // The summary pools the written cells rather than recomputing them.
-            Dataset<Row> cells = writer.readStaged(CohortRetention.TABLE);
-            stage(
-                writer,
-                outputs,
-                CohortRetention.SUMMARY_TABLE,
-                CohortRetention.summarize(cells),
-                1);
+        case CHURN_RATES -> {
+          if (!settings.has(TableKind.CANCELLATIONS)) {
+            LOG.info("No cancellations input: churn is inactivity-based only");
           }
-          case CHURN_RATES -> {
-            if (!settings.has(TableKind.CANCELLATIONS)) {
-              LOG.info("No cancellations input: churn is inactivity-based only");
-            }
-            ChurnRates.Result r =
-                ChurnRates.compute(
+          ChurnRates.Result r =
+              ChurnRates.compute(
+                  transactions,
+                  p.clean(TableKind.CANCELLATIONS),
+                  base.customerDays(),
+                  settings.churn(),
+                  settings.grain(),
+                  settings.zone(),
+                  p.asOf);
+          // Periods, reasons and retention drivers all read the spells; computing them once
+          // pays.
+          spells = work.keep("spells", r.spells());
+          stage(writer, outputs, ChurnRates.TABLE, r.periods(), 1);
+          stage(writer, outputs, ChurnRates.REASONS_TABLE, r.reasons(), 1);
+          Checks.churnBalance(writer.readStaged(ChurnRates.TABLE));
+        }
+        case TIME_WITH_CUSTOMER -> {
+          TimeWithCustomer.Result r =
+              TimeWithCustomer.compute(
+                  p.clean(TableKind.INTERACTIONS).orElseThrow(),
+                  settings.timeWithCustomer(),
+                  settings.grain(),
+                  settings.zone());
+          stage(writer, outputs, TimeWithCustomer.TABLE, r.stats(), 1);
+          stage(writer, outputs, TimeWithCustomer.HISTOGRAM_TABLE, r.histogram(), 1);
+          stage(
+              writer,
+              outputs,
+              TimeWithCustomer.CUSTOMER_TABLE,
+              pseudonymised(r.perCustomer(), TimeWithCustomer.CUSTOMER_ID),
+              0);
+        }
+        case SERVICE_KPIS -> {
+          Dataset<Row> interactions = p.clean(TableKind.INTERACTIONS).orElseThrow();
+          stage(
+              writer,
+              outputs,
+              ServiceKpis.TABLE,
+              ServiceKpis.compute(
+                  interactions,
+                  base.customerDays(),
+                  settings.service(),
+                  settings.timeWithCustomer().percentileAccuracy(),
+                  settings.grain(),
+                  settings.zone()),
+              1);
+          stage(
+              writer,
+              outputs,
+              NpsByGroup.TABLE,
+              NpsByGroup.compute(
+                  interactions,
+                  base.customers(),
+                  settings.has(TableKind.CUSTOMERS),
+                  settings.grain(),
+                  settings.zone()),
+              1);
+        }
+        case RETENTION_DRIVERS -> {
+          if (spells == null) {
+            spells =
+                ChurnRates.spells(
                     transactions,
                     p.clean(TableKind.CANCELLATIONS),
-                    base.customerDays(),
-                    settings.churn(),
-                    settings.grain(),
+                    settings.churn().inactivityDays(),
                     settings.zone(),
                     p.asOf);
-            // Periods, reasons and retention drivers all read the spells; computing them once
-            // pays.
-            spells = r.spells().persist(StorageLevel.MEMORY_AND_DISK());
-            stage(writer, outputs, ChurnRates.TABLE, r.periods(), 1);
-            stage(writer, outputs, ChurnRates.REASONS_TABLE, r.reasons(), 1);
-            Checks.churnBalance(writer.readStaged(ChurnRates.TABLE));
           }
-          case TIME_WITH_CUSTOMER -> {
-            TimeWithCustomer.Result r =
-                TimeWithCustomer.compute(
-                    p.clean(TableKind.INTERACTIONS).orElseThrow(),
-                    settings.timeWithCustomer(),
-                    settings.grain(),
-                    settings.zone());
-            stage(writer, outputs, TimeWithCustomer.TABLE, r.stats(), 1);
-            stage(writer, outputs, TimeWithCustomer.HISTOGRAM_TABLE, r.histogram(), 1);
-            stage(
-                writer,
-                outputs,
-                TimeWithCustomer.CUSTOMER_TABLE,
-                pseudonymised(r.perCustomer(), TimeWithCustomer.CUSTOMER_ID),
-                0);
-          }
-          case SERVICE_KPIS -> {
-            Dataset<Row> interactions = p.clean(TableKind.INTERACTIONS).orElseThrow();
-            stage(
-                writer,
-                outputs,
-                ServiceKpis.TABLE,
-                ServiceKpis.compute(
-                    interactions,
-                    base.customerDays(),
-                    settings.service(),
-                    settings.timeWithCustomer().percentileAccuracy(),
-                    settings.grain(),
-                    settings.zone()),
-                1);
-            stage(
-                writer,
-                outputs,
-                NpsByGroup.TABLE,
-                NpsByGroup.compute(
-                    interactions,
-                    base.customers(),
-                    settings.has(TableKind.CUSTOMERS),
-                    settings.grain(),
-                    settings.zone()),
-                1);
-          }
-          case RETENTION_DRIVERS -> {
-            if (spells == null) {
-              spells =
-                  ChurnRates.spells(
-                          transactions,
-                          p.clean(TableKind.CANCELLATIONS),
-                          settings.churn().inactivityDays(),
-                          settings.zone(),
-                          p.asOf)
-                      .persist(StorageLevel.MEMORY_AND_DISK());
-            }
-            stage(
-                writer,
-                outputs,
-                RetentionDrivers.TABLE,
-                RetentionDrivers.compute(
-                    spells,
-                    p.clean(TableKind.INTERACTIONS).orElseThrow(),
-                    transactions,
-                    settings.service(),
-                    settings.grain(),
-                    settings.zone(),
-                    p.asOf),
-                1);
-          }
+          stage(
+              writer,
+              outputs,
+              RetentionDrivers.TABLE,
+              RetentionDrivers.compute(
+                  spells,
+                  p.clean(TableKind.INTERACTIONS).orElseThrow(),
+                  transactions,
+                  settings.service(),
+                  settings.grain(),
+                  settings.zone(),
+                  p.asOf),
+              1);
         }
       }
-      Dataset<Row> quarantine = spark.createDataFrame(List.of(), Quarantine.SCHEMA);
-      for (ValidatedInput in : p.inputs.values()) {
-        quarantine = quarantine.unionByName(in.quarantined(pseudonymiser));
-      }
-      stage(writer, outputs, Quarantine.NAME, quarantine, 1);
-      return outputs;
-    } finally {
-      base.customerDays().unpersist();
-      if (spells != null) {
-        spells.unpersist();
-      }
     }
+    Dataset<Row> quarantine = spark.createDataFrame(List.of(), Quarantine.SCHEMA);
+    for (ValidatedInput in : p.inputs.values()) {
+      quarantine = quarantine.unionByName(in.quarantined(pseudonymiser));
+    }
+    stage(writer, outputs, Quarantine.NAME, quarantine, 1);
+    return outputs;
   }
 
   /** Per-customer rows, with the customer id replaced by its pseudonym when that is on. */
@@ -281,10 +281,12 @@ public final class TenureJob {
     outputs.put(table, rows);
   }
 
-  /** Frees what this job cached. */
+  /** Removes what this job kept in its work area. */
   private void release() {
-    cached.forEach(Dataset::unpersist);
-    cached.clear();
+    if (work != null) {
+      work.close();
+      work = null;
+    }
   }
 
   /** Families that cannot run because an input they need is not configured. */
@@ -302,25 +304,18 @@ public final class TenureJob {
     return out;
   }
 
-  private Prepared prepare() {
+  /**
+   * @param work where the validated inputs are kept for the run; none when the run only validates
+   */
+  private Prepared prepare(Optional<WorkArea> work) {
     InputReader reader = new InputReader(spark, settings);
     Map<TableKind, ValidatedInput> read = new EnumMap<>(TableKind.class);
     for (TableKind kind : TableKind.values()) {
       settings.input(kind).ifPresent(in -> read.put(kind, reader.read(in)));
     }
     // Counting, every metric and the quarantine read the validated rows: validating (casts, rules,
-    // the duplicate and cross-table joins) once instead of once per table pays many times over.
-    // Compacted (the source row only on rows that cannot be used) and on disk, not in the heap: in
-    // memory they starved the churn windows of execution memory (OutOfMemoryError at 1 M customers
-    // with a 2 GB heap; docs/benchmarks.md).
-    Map<TableKind, ValidatedInput> inputs =
-        CrossTableRules.apply(
-            read,
-            v -> {
-              ValidatedInput kept = v.compacted();
-              cached.add(kept.flagged().persist(StorageLevel.DISK_ONLY()));
-              return kept;
-            });
+    // duplicate ids, cross-table rules) once instead of once per table pays many times over.
+    Map<TableKind, ValidatedInput> inputs = CrossTableRules.apply(read, work);
     Map<TableKind, InputProfile.DailyCounts> counts = new EnumMap<>(TableKind.class);
     inputs.forEach(
         (kind, v) ->

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.tenure.config.ConfigLoader;
 import io.tenure.config.InputSettings;
+import io.tenure.config.QualitySettings;
 import io.tenure.config.TableKind;
 import io.tenure.config.TenureSettings;
 import io.tenure.errors.ExitCode;
@@ -14,7 +15,11 @@ import io.tenure.testing.SparkExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -216,6 +221,22 @@ class InputReaderTest {
         .containsExactly(
             "17850 | 2010-12-01 08:26:00 | 15.3 | purchase",
             "17850 | 2010-12-01 09:41:00 | 5.1 | refund");
+  }
+
+  @Test
+  void enumValuesNormaliseInSparkAsInTheConfiguration(SparkSession spark) {
+    List<String> values =
+        List.of(
+            "Self-Service", "self  service", "Self\tService", "a -\n b", "PHONE", "e-mail", "x");
+    Dataset<Row> df = spark.createDataset(values, Encoders.STRING()).toDF("v");
+    List<String> normalised =
+        df.select(InputReader.RowRules.enumValue(df.col("v")))
+            .as(Encoders.STRING())
+            .collectAsList();
+    assertThat(normalised)
+        .containsExactlyElementsOf(values.stream().map(QualitySettings::enumValue).toList())
+        .containsExactly(
+            "self_service", "self_service", "self_service", "a_b", "phone", "e_mail", "x");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.tenure.io;
 
+import static io.tenure.testing.Rows.sorted;
 import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,8 +10,10 @@ import io.tenure.config.TenureSettings;
 import io.tenure.testing.SparkExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RowRulesCatalogueTest {
   @TempDir static Path dir;
   private static Map<TableKind, ValidatedInput> inputs;
+  private static Map<TableKind, ValidatedInput> read;
 
   @BeforeAll
   static void readCatalogue(SparkSession spark) throws Exception {
@@ -102,7 +106,7 @@ class RowRulesCatalogueTest {
     Files.writeString(dir.resolve("t.conf"), conf);
     TenureSettings settings = ConfigLoader.load(dir.resolve("t.conf").toFile(), Map.of());
     InputReader reader = new InputReader(spark, settings);
-    Map<TableKind, ValidatedInput> read = new EnumMap<>(TableKind.class);
+    read = new EnumMap<>(TableKind.class);
     for (TableKind kind : TableKind.values()) {
       read.put(kind, reader.read(settings.input(kind).orElseThrow()));
     }
@@ -132,6 +136,27 @@ class RowRulesCatalogueTest {
     Map<String, String> outcomes = outcomes(table);
     assertThat(outcomes).isNotEmpty();
     outcomes.forEach((label, reason) -> assertThat(reason).as(label).isEqualTo(label.substring(3)));
+  }
+
+  @Test
+  void keptInAWorkAreaTheRowsReadTheSameAndTheQuarantineKeepsEverySourceRow(SparkSession spark) {
+    Map<TableKind, ValidatedInput> kept;
+    try (WorkArea work = new WorkArea(spark, dir.resolve("out").toString())) {
+      kept = CrossTableRules.apply(read, Optional.of(work));
+      for (TableKind table : TableKind.values()) {
+        ValidatedInput a = inputs.get(table);
+        ValidatedInput b = kept.get(table);
+        assertThat(sorted(b.quarantined(Optional.empty())))
+            .as(table.key())
+            .isNotEmpty()
+            .isEqualTo(sorted(a.quarantined(Optional.empty())));
+        assertThat(sorted(b.clean(LocalDate.parse("2030-01-01"))))
+            .as(table.key())
+            .isNotEmpty()
+            .isEqualTo(sorted(a.clean(LocalDate.parse("2030-01-01"))));
+      }
+    }
+    assertThat(dir.resolve("out").resolve(OutputWriter.STAGING)).doesNotExist();
   }
 
   @Test

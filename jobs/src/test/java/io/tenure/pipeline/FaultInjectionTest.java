@@ -145,7 +145,12 @@ class FaultInjectionTest {
     boolean staged = false;
     while (!staged && p.isAlive() && System.nanoTime() < deadline) {
       try (Stream<Path> files = Files.exists(staging) ? Files.walk(staging) : Stream.empty()) {
-        staged = files.anyMatch(f -> f.getFileName().toString().equals("_SUCCESS"));
+        // A staged table, not the validated inputs the run keeps in its work area.
+        staged =
+            files.anyMatch(
+                f ->
+                    f.getFileName().toString().equals("_SUCCESS")
+                        && !f.toString().contains("/_work-"));
       } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException raced) {
         staged = false;
       }
