@@ -16,7 +16,7 @@ public final class InputContract {
     ID("string or integer"),
     /** A point in time: timestamp, timestamp_ntz, date, or an ISO-8601 string. */
     TIMESTAMP("timestamp, timestamp_ntz, date or ISO-8601 string"),
-    /** A money amount: any numeric type, read as decimal(20,4). */
+    /** A money amount: any numeric type, read as decimal(18,4). */
     AMOUNT("numeric (decimal, double, integer)"),
     /** Free text or an enum value, read as a trimmed string. */
     TEXT("string"),

@@ -62,8 +62,11 @@ import org.slf4j.LoggerFactory;
  * the flagged rows into clean rows and quarantined rows.
  */
 public final class InputReader {
-  /** Amounts are read as this decimal type. */
-  public static final DecimalType AMOUNT_TYPE = DataTypes.createDecimalType(20, 4);
+  /**
+   * Amounts are read as this decimal type. Precision 18 keeps a value in one long inside Spark, and
+   * in {@link io.tenure.metrics.Outputs#units units} of 1/10,000 it still fits a long.
+   */
+  public static final DecimalType AMOUNT_TYPE = DataTypes.createDecimalType(18, 4);
 
   static final String REASON = "_reason";
   static final String RAW = "_raw";

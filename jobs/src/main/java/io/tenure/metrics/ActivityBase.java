@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import io.tenure.io.InputReader;
 import java.time.ZoneId;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
@@ -21,8 +20,8 @@ import org.apache.spark.sql.Row;
  * local day with their purchases and refunds, and one row per customer with their first purchase
  * and optional attributes.
  *
- * @param customerDays customer_id, activity_date, purchases, purchase_amount, refunds,
- *     refund_amount, net_revenue (purchase_amount − refund_amount)
+ * @param customerDays customer_id, activity_date, purchases, purchase_units, refunds, refund_units,
+ *     net_revenue_units (purchase_units − refund_units); money in {@link Outputs#units units}
  * @param customers customer_id, first_purchase_date (null for a customer who never purchased),
  *     first_channel, signup_date, segment, country
  */
@@ -31,10 +30,10 @@ public record ActivityBase(Dataset<Row> customerDays, Dataset<Row> customers) {
   public static final String CUSTOMER_ID = "customer_id";
   public static final String ACTIVITY_DATE = "activity_date";
   public static final String PURCHASES = "purchases";
-  public static final String PURCHASE_AMOUNT = "purchase_amount";
+  public static final String PURCHASE_UNITS = "purchase_units";
   public static final String REFUNDS = "refunds";
-  public static final String REFUND_AMOUNT = "refund_amount";
-  public static final String NET_REVENUE = "net_revenue";
+  public static final String REFUND_UNITS = "refund_units";
+  public static final String NET_REVENUE_UNITS = "net_revenue_units";
   public static final String FIRST_PURCHASE_DATE = "first_purchase_date";
   public static final String FIRST_CHANNEL = "first_channel";
   public static final String SIGNUP_DATE = "signup_date";
@@ -48,18 +47,17 @@ public record ActivityBase(Dataset<Row> customerDays, Dataset<Row> customers) {
   public static ActivityBase build(
       Dataset<Row> transactions, Optional<Dataset<Row>> customerTable, ZoneId zone) {
     Column isPurchase = col("kind").equalTo("purchase");
-    Column zero = lit(0).cast(InputReader.AMOUNT_TYPE);
+    Column units = Outputs.units(col("amount"));
     Dataset<Row> days =
         transactions
             .withColumn(ACTIVITY_DATE, Periods.localDate(col("occurred_at"), zone))
             .groupBy(CUSTOMER_ID, ACTIVITY_DATE)
             .agg(
                 count(when(isPurchase, 1)).as(PURCHASES),
-                coalesce(sum(when(isPurchase, col("amount"))), zero).as(PURCHASE_AMOUNT),
+                coalesce(sum(when(isPurchase, units)), lit(0L)).as(PURCHASE_UNITS),
                 count(when(isPurchase.unary_$bang(), 1)).as(REFUNDS),
-                coalesce(sum(when(isPurchase.unary_$bang(), col("amount"))), zero)
-                    .as(REFUND_AMOUNT))
-            .withColumn(NET_REVENUE, col(PURCHASE_AMOUNT).minus(col(REFUND_AMOUNT)));
+                coalesce(sum(when(isPurchase.unary_$bang(), units)), lit(0L)).as(REFUND_UNITS))
+            .withColumn(NET_REVENUE_UNITS, col(PURCHASE_UNITS).minus(col(REFUND_UNITS)));
 
     // The first purchase decides the first channel; ties on time break on transaction id.
     Dataset<Row> firsts =

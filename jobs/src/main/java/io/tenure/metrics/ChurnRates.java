@@ -101,9 +101,27 @@ public final class ChurnRates {
       Grain grain,
       ZoneId zone,
       LocalDate asOf) {
-    Dataset<Row> spells =
-        spells(transactions, cancellations, settings.inactivityDays(), zone, asOf);
+    return fromSpells(
+        spells(transactions, cancellations, settings.inactivityDays(), zone, asOf),
+        cancellations,
+        customerDays,
+        settings,
+        grain,
+        zone,
+        asOf);
+  }
 
+  /**
+   * The same from spells computed (and kept) beforehand: every table here reads them several times.
+   */
+  public static Result fromSpells(
+      Dataset<Row> spells,
+      Optional<Dataset<Row>> cancellations,
+      Dataset<Row> customerDays,
+      ChurnSettings settings,
+      Grain grain,
+      ZoneId zone,
+      LocalDate asOf) {
     Column startPeriod = Periods.start(col(START_DATE), grain);
     Column churnPeriod = Periods.start(col(CHURN_DATE), grain);
     Dataset<Row> starts =
@@ -152,8 +170,8 @@ public final class ChurnRates {
             .groupBy(Periods.start(col(ActivityBase.ACTIVITY_DATE), grain).as(PERIOD_START))
             .agg(
                 sum(ActivityBase.REFUNDS).as(REFUNDS),
-                sum(ActivityBase.REFUND_AMOUNT).cast(Outputs.MONEY).as(REFUND_AMOUNT),
-                sum(ActivityBase.NET_REVENUE).cast(Outputs.MONEY).as(NET_REVENUE));
+                Outputs.money(sum(ActivityBase.REFUND_UNITS)).as(REFUND_AMOUNT),
+                Outputs.money(sum(ActivityBase.NET_REVENUE_UNITS)).as(NET_REVENUE));
     Dataset<Row> lost = churnedRevenue(spells, customerDays, settings, grain);
     Dataset<Row> cancelCounts =
         cancellations
@@ -377,6 +395,6 @@ public final class ChurnRates {
         .join(customerDays, Outputs.using(CUSTOMER_ID))
         .where(inWindow)
         .groupBy(Periods.start(col(CHURN_DATE), grain).as(PERIOD_START))
-        .agg(sum(ActivityBase.NET_REVENUE).cast(Outputs.MONEY).as(CHURNED_REVENUE));
+        .agg(Outputs.money(sum(ActivityBase.NET_REVENUE_UNITS)).as(CHURNED_REVENUE));
   }
 }

@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.when;
 import io.tenure.config.Breakdown;
 import io.tenure.config.CohortAnchor;
 import io.tenure.config.Grain;
-import io.tenure.io.InputReader;
 import java.time.LocalDate;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -104,7 +103,7 @@ public final class CohortRetention {
             .groupBy(ActivityBase.CUSTOMER_ID, PERIOD_START)
             .agg(
                 max(col(ActivityBase.PURCHASES).gt(0)).as("active"),
-                sum(col(ActivityBase.NET_REVENUE)).as(REVENUE));
+                sum(col(ActivityBase.NET_REVENUE_UNITS)).as(REVENUE));
 
     Dataset<Row> activity =
         customerPeriods
@@ -123,14 +122,13 @@ public final class CohortRetention {
             .withColumn(PERIOD_INDEX, explode(sequence(lit(0), lastIndex)));
 
     WindowSpec cohort = byCohort();
-    Column zero = lit(0).cast(InputReader.AMOUNT_TYPE);
     Dataset<Row> cells =
         grid.join(
                 activity,
                 Outputs.using(BREAKDOWN, BREAKDOWN_VALUE, COHORT_START, PERIOD_INDEX),
                 "left")
             .withColumn(ACTIVE_CUSTOMERS, coalesce(col(ACTIVE_CUSTOMERS), lit(0L)))
-            .withColumn(REVENUE, coalesce(col(REVENUE), zero).cast(Outputs.MONEY))
+            .withColumn(REVENUE, Outputs.money(coalesce(col(REVENUE), lit(0L))))
             .withColumn(PERIOD_START, periodAt(col(COHORT_START), col(PERIOD_INDEX), grain))
             .withColumn(
                 BASE_REVENUE, max(when(col(PERIOD_INDEX).equalTo(0), col(REVENUE))).over(cohort))

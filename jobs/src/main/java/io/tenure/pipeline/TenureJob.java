@@ -172,18 +172,18 @@ public final class TenureJob {
           if (!settings.has(TableKind.CANCELLATIONS)) {
             LOG.info("No cancellations input: churn is inactivity-based only");
           }
+          // Periods, reasons and retention drivers all read the spells; computing them once
+          // pays.
+          spells = work.keep("spells", spells(transactions, p));
           ChurnRates.Result r =
-              ChurnRates.compute(
-                  transactions,
+              ChurnRates.fromSpells(
+                  spells,
                   p.clean(TableKind.CANCELLATIONS),
                   base.customerDays(),
                   settings.churn(),
                   settings.grain(),
                   settings.zone(),
                   p.asOf);
-          // Periods, reasons and retention drivers all read the spells; computing them once
-          // pays.
-          spells = work.keep("spells", r.spells());
           stage(writer, outputs, ChurnRates.TABLE, r.periods(), 1);
           stage(writer, outputs, ChurnRates.REASONS_TABLE, r.reasons(), 1);
           Checks.churnBalance(writer.readStaged(ChurnRates.TABLE));
@@ -232,13 +232,7 @@ public final class TenureJob {
         }
         case RETENTION_DRIVERS -> {
           if (spells == null) {
-            spells =
-                ChurnRates.spells(
-                    transactions,
-                    p.clean(TableKind.CANCELLATIONS),
-                    settings.churn().inactivityDays(),
-                    settings.zone(),
-                    p.asOf);
+            spells = spells(transactions, p);
           }
           stage(
               writer,
@@ -262,6 +256,15 @@ public final class TenureJob {
     }
     stage(writer, outputs, Quarantine.NAME, quarantine, 1);
     return outputs;
+  }
+
+  private Dataset<Row> spells(Dataset<Row> transactions, Prepared p) {
+    return ChurnRates.spells(
+        transactions,
+        p.clean(TableKind.CANCELLATIONS),
+        settings.churn().inactivityDays(),
+        settings.zone(),
+        p.asOf);
   }
 
   /** Per-customer rows, with the customer id replaced by its pseudonym when that is on. */

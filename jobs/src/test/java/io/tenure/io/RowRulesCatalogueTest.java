@@ -48,6 +48,8 @@ class RowRulesCatalogueTest {
         "unparseable_occurred_at,t7,c1,01/03/2024,10.00,EUR,purchase,web",
         "missing_amount,t8,c1,2024-03-01T10:00:00Z,,EUR,purchase,web",
         "unparseable_amount,t9,c1,2024-03-01T10:00:00Z,ten,EUR,purchase,web",
+        // Beyond decimal(18,4): does not fit the amount type.
+        "unparseable_amount,t19,c1,2024-03-01T10:00:00Z,123456789012345.00,EUR,purchase,web",
         "unknown_kind,t10,c1,2024-03-01T10:00:00Z,10.00,EUR,gift,web",
         "negative_purchase_amount,t11,c1,2024-03-01T10:00:00Z,-10.00,EUR,purchase,web",
         "unknown_currency,t12,c1,2024-03-01T10:00:00Z,10.00,GBP,purchase,web",

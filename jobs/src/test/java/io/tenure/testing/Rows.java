@@ -26,7 +26,7 @@ public final class Rows {
           .add("transaction_id", DataTypes.StringType)
           .add("customer_id", DataTypes.StringType)
           .add("occurred_at", DataTypes.TimestampType)
-          .add("amount", DataTypes.createDecimalType(20, 4))
+          .add("amount", DataTypes.createDecimalType(18, 4))
           .add("currency", DataTypes.StringType)
           .add("kind", DataTypes.StringType)
           .add("channel", DataTypes.StringType);
