@@ -14,6 +14,8 @@ import io.tenure.config.Breakdown;
 import io.tenure.config.CohortAnchor;
 import io.tenure.config.Grain;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -77,54 +79,50 @@ public final class CohortRetention {
         anchor == CohortAnchor.SIGNUP
             ? coalesce(col(ActivityBase.SIGNUP_DATE), col(ActivityBase.FIRST_PURCHASE_DATE))
             : col(ActivityBase.FIRST_PURCHASE_DATE);
+    // One breakdown value per customer (a constant without a breakdown): the cohort is joined to
+    // the activity once, and the "total" rows are sums of the per-value rows, which are tiny.
+    Column value =
+        breakdown == Breakdown.NONE ? lit(ALL) : coalesce(col(breakdown.column()), lit(UNKNOWN));
     Dataset<Row> members =
         base.customers()
-            .withColumn(COHORT_START, Periods.start(cohortDate, grain))
+            .select(
+                col(ActivityBase.CUSTOMER_ID),
+                Periods.start(cohortDate, grain).as(COHORT_START),
+                value.as(BREAKDOWN_VALUE))
             .where(col(COHORT_START).isNotNull());
-    Dataset<Row> keyed =
-        members.select(
-            col(ActivityBase.CUSTOMER_ID),
-            col(COHORT_START),
-            lit(TOTAL).as(BREAKDOWN),
-            lit(ALL).as(BREAKDOWN_VALUE));
-    if (breakdown != Breakdown.NONE) {
-      keyed =
-          keyed.unionByName(
-              members.select(
-                  col(ActivityBase.CUSTOMER_ID),
-                  col(COHORT_START),
-                  lit(breakdown.key()).as(BREAKDOWN),
-                  coalesce(col(breakdown.column()), lit(UNKNOWN)).as(BREAKDOWN_VALUE)));
-    }
 
-    Dataset<Row> customerPeriods =
-        base.customerDays()
-            .withColumn(PERIOD_START, Periods.start(col(ActivityBase.ACTIVITY_DATE), grain))
-            .groupBy(ActivityBase.CUSTOMER_ID, PERIOD_START)
-            .agg(
-                max(col(ActivityBase.PURCHASES).gt(0)).as("active"),
-                sum(col(ActivityBase.NET_REVENUE_UNITS)).as(REVENUE));
-
+    // Joined on the customer, the days arrive partitioned by customer: the per-customer-period
+    // aggregate needs no second shuffle, and the next one is over a handful of cohort cells.
     Dataset<Row> activity =
-        customerPeriods
-            .join(keyed, ActivityBase.CUSTOMER_ID)
+        base.customerDays()
+            .join(members, ActivityBase.CUSTOMER_ID)
+            .withColumn(PERIOD_START, Periods.start(col(ActivityBase.ACTIVITY_DATE), grain))
             .withColumn(PERIOD_INDEX, Periods.index(col(COHORT_START), col(PERIOD_START), grain))
             .where(col(PERIOD_INDEX).geq(0))
-            .groupBy(BREAKDOWN, BREAKDOWN_VALUE, COHORT_START, PERIOD_INDEX)
+            .groupBy(
+                col(ActivityBase.CUSTOMER_ID),
+                col(BREAKDOWN_VALUE),
+                col(COHORT_START),
+                col(PERIOD_INDEX))
+            .agg(
+                max(col(ActivityBase.PURCHASES).gt(0)).as("active"),
+                sum(col(ActivityBase.NET_REVENUE_UNITS)).as(REVENUE))
+            .groupBy(BREAKDOWN_VALUE, COHORT_START, PERIOD_INDEX)
             .agg(count(when(col("active"), 1)).as(ACTIVE_CUSTOMERS), sum(col(REVENUE)).as(REVENUE));
+    Dataset<Row> sizes =
+        members.groupBy(BREAKDOWN_VALUE, COHORT_START).agg(count(lit(1)).as(COHORT_SIZE));
 
+    Dataset<Row> cellActivity = withTotal(activity, breakdown, ACTIVE_CUSTOMERS, REVENUE);
     Column asOfDate = lit(java.sql.Date.valueOf(asOf));
     Column lastIndex = Periods.index(col(COHORT_START), Periods.start(asOfDate, grain), grain);
     Dataset<Row> grid =
-        keyed
-            .groupBy(CELL_KEYS[0], CELL_KEYS[1], CELL_KEYS[2])
-            .agg(count(lit(1)).as(COHORT_SIZE))
+        withTotal(sizes, breakdown, COHORT_SIZE)
             .withColumn(PERIOD_INDEX, explode(sequence(lit(0), lastIndex)));
 
     WindowSpec cohort = byCohort();
     Dataset<Row> cells =
         grid.join(
-                activity,
+                cellActivity,
                 Outputs.using(BREAKDOWN, BREAKDOWN_VALUE, COHORT_START, PERIOD_INDEX),
                 "left")
             .withColumn(ACTIVE_CUSTOMERS, coalesce(col(ACTIVE_CUSTOMERS), lit(0L)))
@@ -176,6 +174,31 @@ public final class CohortRetention {
             col(REVENUE),
             col(BASE_REVENUE),
             Outputs.ratio(col(REVENUE), col(BASE_REVENUE)).as(REVENUE_RETENTION));
+  }
+
+  /**
+   * Per-breakdown-value rows (keyed by breakdown_value and cohort_start, plus more keys) labelled
+   * with the breakdown, and the "total" rows that sum {@code sums} over the values. Without a
+   * breakdown only the total rows.
+   */
+  private static Dataset<Row> withTotal(Dataset<Row> byValue, Breakdown breakdown, String... sums) {
+    List<String> keys = new ArrayList<>(List.of(byValue.columns()));
+    keys.removeAll(List.of(sums));
+    keys.remove(BREAKDOWN_VALUE);
+    List<Column> totals = new ArrayList<>();
+    for (String c : sums) {
+      totals.add(sum(col(c)).as(c));
+    }
+    Dataset<Row> total =
+        byValue
+            .groupBy(keys.stream().map(k -> col(k)).toArray(Column[]::new))
+            .agg(totals.get(0), totals.subList(1, totals.size()).toArray(Column[]::new))
+            .withColumn(BREAKDOWN, lit(TOTAL))
+            .withColumn(BREAKDOWN_VALUE, lit(ALL));
+    if (breakdown == Breakdown.NONE) {
+      return total;
+    }
+    return total.unionByName(byValue.withColumn(BREAKDOWN, lit(breakdown.key())));
   }
 
   /** All cells of one cohort, for its period-0 revenue. */
