@@ -8,11 +8,11 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -305,78 +305,62 @@ public final class ChurnRates {
                       col("kind").as("ckind"),
                       col("reason").as("creason")));
     }
-    WindowSpec byTime = Window.partitionBy(CUSTOMER_ID).orderBy(col("ts"), col("etype"));
-    // cancels_before: how many cancellations precede the event; the k-th cancellation has k.
-    Dataset<Row> numbered =
-        events.withColumn(
-            "cancels_before",
-            sum(col("etype"))
-                .over(byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
-
-    WindowSpec purchaseOrder = Window.partitionBy(CUSTOMER_ID).orderBy(col("ts"));
-    Column prevDate = lag(col("date"), 1).over(purchaseOrder);
-    Column prevCancels = lag(col("cancels_before"), 1).over(purchaseOrder);
-    Dataset<Row> starts =
-        numbered
-            .where(col("etype").equalTo(0))
+    // Events in time order, a purchase before a cancellation at the same instant. Because of that
+    // order a spell's boundaries show in the neighbouring events alone: a purchase starts a spell
+    // when the event before it is no purchase of the last N days, and ends one when the event
+    // after it is a cancellation (the first one after its last purchase) or no purchase within N
+    // days. One sort, two window passes, no aggregate and no join.
+    WindowSpec byTime =
+        Window.partitionBy(CUSTOMER_ID)
+            .orderBy(col("ts"), col("etype"), col("ckind"), col("creason"));
+    WindowSpec upToHere = byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Column isPurchase = col("etype").equalTo(0);
+    Column prevType = lag(col("etype"), 1).over(byTime);
+    Column prevDate = lag(col("date"), 1).over(byTime);
+    Column nextType = lead(col("etype"), 1).over(byTime);
+    Column nextDate = lead(col("date"), 1).over(byTime);
+    Dataset<Row> neighbours =
+        events
             .withColumn(
                 "is_start",
-                prevDate
-                    .isNull()
-                    .or(col("cancels_before").gt(prevCancels))
-                    .or(datediff(col("date"), prevDate).gt(inactivityDays))
-                    .cast("int"))
+                when(
+                        isPurchase.and(
+                            prevType
+                                .isNull()
+                                .or(prevType.equalTo(1))
+                                .or(datediff(col("date"), prevDate).gt(inactivityDays))),
+                        1)
+                    .otherwise(0))
             .withColumn(
-                SPELL,
-                sum(col("is_start"))
-                    .over(
-                        purchaseOrder.rowsBetween(
-                            Window.unboundedPreceding(), Window.currentRow())));
-    Dataset<Row> spans =
-        starts
-            .groupBy(CUSTOMER_ID, SPELL)
-            .agg(
-                min(col("date")).as(START_DATE),
-                max(struct(col("ts"), col("date"), col("cancels_before"))).as("last"))
-            .select(
-                col(CUSTOMER_ID),
-                col(SPELL),
-                col(START_DATE),
-                col("last.date").as("last_date"),
-                col("last.cancels_before").plus(1).as("next_cancel"));
+                "is_end",
+                isPurchase.and(
+                    nextType
+                        .isNull()
+                        .or(nextType.equalTo(1))
+                        .or(datediff(nextDate, col("date")).gt(inactivityDays))))
+            .withColumn("next_type", nextType)
+            .withColumn("next_date", nextDate)
+            .withColumn("next_kind", lead(col("ckind"), 1).over(byTime))
+            .withColumn("next_reason", lead(col("creason"), 1).over(byTime));
+    Dataset<Row> ends =
+        neighbours
+            .withColumn(SPELL, sum(col("is_start")).over(upToHere))
+            .withColumn(
+                START_DATE, max(when(col("is_start").equalTo(1), col("date"))).over(upToHere))
+            .where(col("is_end"));
 
-    Column inactiveDate = date_add(col("last_date"), inactivityDays);
-    Dataset<Row> ended;
-    Column byCancel;
-    if (cancellations.isPresent()) {
-      Dataset<Row> cancels =
-          numbered
-              .where(col("etype").equalTo(1))
-              .select(
-                  col(CUSTOMER_ID),
-                  col("cancels_before").as("next_cancel"),
-                  col("date").as("cancel_date"),
-                  col("ckind"),
-                  col("creason"));
-      ended = spans.join(cancels, Outputs.using(CUSTOMER_ID, "next_cancel"), "left");
-      byCancel = coalesce(col("cancel_date").leq(inactiveDate), lit(false));
-    } else {
-      ended =
-          spans
-              .withColumn("cancel_date", lit(null).cast("date"))
-              .withColumn("ckind", lit(null).cast("string"))
-              .withColumn("creason", lit(null).cast("string"));
-      byCancel = lit(false);
-    }
-    Column endDate = when(byCancel, col("cancel_date")).otherwise(inactiveDate);
+    Column inactiveDate = date_add(col("date"), inactivityDays);
+    Column byCancel =
+        coalesce(col("next_type").equalTo(1).and(col("next_date").leq(inactiveDate)), lit(false));
+    Column endDate = when(byCancel, col("next_date")).otherwise(inactiveDate);
     Column known = endDate.leq(lit(java.sql.Date.valueOf(asOf)));
-    return ended.select(
+    return ends.select(
         col(CUSTOMER_ID),
         col(SPELL),
         col(START_DATE),
         when(known, endDate).as(CHURN_DATE),
-        when(known, when(byCancel, col("ckind")).otherwise(lit(INACTIVITY))).as(CHURN_TYPE),
-        when(known, when(byCancel, col("creason")).otherwise(lit(INACTIVITY))).as(REASON));
+        when(known, when(byCancel, col("next_kind")).otherwise(lit(INACTIVITY))).as(CHURN_TYPE),
+        when(known, when(byCancel, col("next_reason")).otherwise(lit(INACTIVITY))).as(REASON));
   }
 
   /**
