@@ -23,9 +23,12 @@ import org.apache.spark.sql.Row;
  * @param customerDays customer_id, activity_date, purchases, purchase_units, refunds, refund_units,
  *     net_revenue_units (purchase_units − refund_units); money in {@link Outputs#units units}
  * @param customers customer_id, first_purchase_date (null for a customer who never purchased),
- *     first_channel, signup_date, segment, country
+ *     signup_date, segment, country; one row per customer
+ * @param firstChannels customer_id, first_channel (the channel of the first purchase), for the
+ *     customers who purchased; apart because it costs a sort of every purchase
  */
-public record ActivityBase(Dataset<Row> customerDays, Dataset<Row> customers) {
+public record ActivityBase(
+    Dataset<Row> customerDays, Dataset<Row> customers, Dataset<Row> firstChannels) {
 
   public static final String CUSTOMER_ID = "customer_id";
   public static final String ACTIVITY_DATE = "activity_date";
@@ -42,7 +45,7 @@ public record ActivityBase(Dataset<Row> customerDays, Dataset<Row> customers) {
 
   /**
    * Builds the base from clean transactions (canonical columns) and, when configured, clean
-   * customers.
+   * customers (unique customer ids, as validation leaves them).
    */
   public static ActivityBase build(
       Dataset<Row> transactions, Optional<Dataset<Row>> customerTable, ZoneId zone) {
@@ -59,36 +62,40 @@ public record ActivityBase(Dataset<Row> customerDays, Dataset<Row> customers) {
                 coalesce(sum(when(isPurchase.unary_$bang(), units)), lit(0L)).as(REFUND_UNITS))
             .withColumn(NET_REVENUE_UNITS, col(PURCHASE_UNITS).minus(col(REFUND_UNITS)));
 
-    // The first purchase decides the first channel; ties on time break on transaction id.
+    // The first purchase time alone: an aggregate of fixed-width values, which Spark hashes; one
+    // that carries text (the channel) sorts every purchase instead.
     Dataset<Row> firsts =
         transactions
             .where(isPurchase)
             .groupBy(CUSTOMER_ID)
-            .agg(min(struct(col("occurred_at"), col("transaction_id"), col("channel"))).as("first"))
+            .agg(min(col("occurred_at")).as("first"))
             .select(
-                col(CUSTOMER_ID),
-                Periods.localDate(col("first.occurred_at"), zone).as(FIRST_PURCHASE_DATE),
-                col("first.channel").as(FIRST_CHANNEL));
+                col(CUSTOMER_ID), Periods.localDate(col("first"), zone).as(FIRST_PURCHASE_DATE));
+    // The first purchase decides the first channel; ties on time break on transaction id.
+    Dataset<Row> firstChannels =
+        transactions
+            .where(isPurchase)
+            .groupBy(CUSTOMER_ID)
+            .agg(min(struct(col("occurred_at"), col("transaction_id"), col("channel"))).as("first"))
+            .select(col(CUSTOMER_ID), col("first.channel").as(FIRST_CHANNEL));
 
     Dataset<Row> customers;
     if (customerTable.isPresent()) {
-      // A customer listed twice keeps the earliest signup and the smallest attribute values, so
-      // that the result does not depend on file order.
+      // Customer ids are unique here: validation quarantines repeated ones.
       Dataset<Row> attrs =
           customerTable
               .get()
-              .groupBy(CUSTOMER_ID)
-              .agg(
-                  min(Periods.localDate(col("signup_at"), zone)).as(SIGNUP_DATE),
-                  min(col(SEGMENT)).as(SEGMENT),
-                  min(col(COUNTRY)).as(COUNTRY));
+              .select(
+                  col(CUSTOMER_ID),
+                  Periods.localDate(col("signup_at"), zone).as(SIGNUP_DATE),
+                  col(SEGMENT),
+                  col(COUNTRY));
       customers =
           firsts
               .join(attrs, firsts.col(CUSTOMER_ID).equalTo(attrs.col(CUSTOMER_ID)), "full")
               .select(
                   coalesce(firsts.col(CUSTOMER_ID), attrs.col(CUSTOMER_ID)).as(CUSTOMER_ID),
                   col(FIRST_PURCHASE_DATE),
-                  col(FIRST_CHANNEL),
                   col(SIGNUP_DATE),
                   col(SEGMENT),
                   col(COUNTRY));
@@ -99,6 +106,6 @@ public record ActivityBase(Dataset<Row> customerDays, Dataset<Row> customers) {
               .withColumn(SEGMENT, lit(null).cast("string"))
               .withColumn(COUNTRY, lit(null).cast("string"));
     }
-    return new ActivityBase(days, customers);
+    return new ActivityBase(days, customers, firstChannels);
   }
 }

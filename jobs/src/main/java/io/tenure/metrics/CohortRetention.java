@@ -83,8 +83,13 @@ public final class CohortRetention {
     // the activity once, and the "total" rows are sums of the per-value rows, which are tiny.
     Column value =
         breakdown == Breakdown.NONE ? lit(ALL) : coalesce(col(breakdown.column()), lit(UNKNOWN));
+    Dataset<Row> customers =
+        breakdown == Breakdown.FIRST_CHANNEL
+            ? base.customers()
+                .join(base.firstChannels(), Outputs.using(ActivityBase.CUSTOMER_ID), "left")
+            : base.customers();
     Dataset<Row> members =
-        base.customers()
+        customers
             .select(
                 col(ActivityBase.CUSTOMER_ID),
                 Periods.start(cohortDate, grain).as(COHORT_START),

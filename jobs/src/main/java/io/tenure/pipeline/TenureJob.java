@@ -145,7 +145,10 @@ public final class TenureJob {
             .anyMatch(f -> !skipped.containsKey(f.key()));
     ActivityBase base =
         shared
-            ? new ActivityBase(work.keep("customer_days", built.customerDays()), built.customers())
+            ? new ActivityBase(
+                work.keep("customer_days", built.customerDays()),
+                built.customers(),
+                built.firstChannels())
             : built;
     Dataset<Row> spells = null;
     for (MetricFamily family : selected) {

@@ -160,6 +160,57 @@ class CohortRetentionTest {
   }
 
   @Test
+  void firstChannelBreakdownUsesTheFirstPurchaseWithTiesBrokenByTransactionId(SparkSession spark) {
+    // P: first purchase in store, later online. Q: two purchases at the same instant, t-a (app)
+    // before t-b (web) by id. R: only online.
+    Dataset<Row> tx =
+        Rows.df(
+            spark,
+            Rows.TRANSACTIONS,
+            RowFactory.create(
+                "t-2", "P", Rows.ts("2024-01-05T10:00:00Z"), money("5"), "EUR", "purchase", "web"),
+            RowFactory.create(
+                "t-1",
+                "P",
+                Rows.ts("2024-01-03T10:00:00Z"),
+                money("5"),
+                "EUR",
+                "purchase",
+                "store"),
+            RowFactory.create(
+                "t-b", "Q", Rows.ts("2024-01-04T10:00:00Z"), money("5"), "EUR", "purchase", "web"),
+            RowFactory.create(
+                "t-a", "Q", Rows.ts("2024-01-04T10:00:00Z"), money("5"), "EUR", "purchase", "app"),
+            RowFactory.create(
+                "t-c", "R", Rows.ts("2024-02-04T10:00:00Z"), money("5"), "EUR", "purchase", "web"));
+    ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC);
+    CohortRetention.Result r =
+        CohortRetention.compute(
+            base,
+            Grain.MONTH,
+            CohortAnchor.FIRST_PURCHASE,
+            Breakdown.FIRST_CHANNEL,
+            LocalDate.of(2024, 2, 29));
+    assertThat(
+            sorted(
+                r.cells().where("period_index = 0"),
+                "breakdown",
+                "breakdown_value",
+                "cohort_start",
+                "cohort_size"))
+        .containsExactly(
+            "first-channel | app | 2024-01-01 | 1",
+            "first-channel | store | 2024-01-01 | 1",
+            "first-channel | web | 2024-02-01 | 1",
+            "total | all | 2024-01-01 | 2",
+            "total | all | 2024-02-01 | 1");
+  }
+
+  private static java.math.BigDecimal money(String amount) {
+    return new java.math.BigDecimal(amount);
+  }
+
+  @Test
   void periodsFollowTheBusinessTimeZone(SparkSession spark) {
     // In New York, 03:00 UTC on Mar 1 is still Thursday Feb 29 (EST, week of Feb 26), and 03:30
     // UTC on Mar 11 is 23:30 on Sunday Mar 10 (EDT, the 23-hour DST day), so week of Mar 4.
