@@ -24,8 +24,8 @@ import org.apache.spark.sql.Row;
  *       transaction at all — nobody Tenure counts as a customer cancelled.
  * </ul>
  *
- * Both join narrow per-customer aggregates to the rows they concern (refunds, cancellations), so
- * that the transactions themselves are never shuffled.
+ * Both join one narrow per-customer aggregate, the first usable purchase, to the rows they concern
+ * (refunds, cancellations), so that the transactions themselves are never shuffled.
  */
 public final class CrossTableRules {
   public static final String REFUND_WITHOUT_PURCHASE = "refund_without_purchase";
@@ -34,7 +34,6 @@ public final class CrossTableRules {
 
   private static final String CUSTOMER = "_rule_customer";
   private static final String FIRST_PURCHASE = "_first_purchase";
-  private static final String TRANSACTED = "_transacted";
   private static final Column IS_REFUND = coalesce(col("kind").equalTo("refund"), lit(false));
 
   private CrossTableRules() {}
@@ -52,9 +51,12 @@ public final class CrossTableRules {
    */
   public static Map<TableKind, ValidatedInput> apply(
       Map<TableKind, ValidatedInput> inputs, Optional<WorkArea> work) {
-    ValidatedInput own = inputs.get(TableKind.TRANSACTIONS);
-    ValidatedInput tx =
-        refundsNeedAPurchase(keep(TableKind.TRANSACTIONS.key(), own, IS_REFUND, work), work);
+    ValidatedInput own =
+        keep(TableKind.TRANSACTIONS.key(), inputs.get(TableKind.TRANSACTIONS), IS_REFUND, work);
+    Dataset<Row> firstPurchases =
+        work.map(w -> w.keep("first_purchases", firstPurchases(own)))
+            .orElseGet(() -> firstPurchases(own));
+    ValidatedInput tx = refundsNeedAPurchase(own, firstPurchases, work);
     Map<TableKind, ValidatedInput> out = new EnumMap<>(TableKind.class);
     inputs.forEach(
         (kind, input) ->
@@ -63,7 +65,11 @@ public final class CrossTableRules {
                 switch (kind) {
                   case TRANSACTIONS -> tx;
                   case CANCELLATIONS ->
-                      keep(kind.key(), cancellationsNeedTransactions(input, tx), lit(false), work);
+                      keep(
+                          kind.key(),
+                          cancellationsNeedTransactions(input, firstPurchases),
+                          lit(false),
+                          work);
                   default -> keep(kind.key(), input, lit(false), work);
                 }));
     return out;
@@ -75,21 +81,26 @@ public final class CrossTableRules {
     return work.map(w -> input.compacted(mayFailLater).kept(name, w)).orElse(input);
   }
 
+  /** Each customer's first usable purchase (customer, time). */
+  private static Dataset<Row> firstPurchases(ValidatedInput tx) {
+    return tx.flagged()
+        .where(col(InputReader.REASON).isNull().and(col("kind").equalTo("purchase")))
+        .groupBy(col("customer_id").as(CUSTOMER))
+        .agg(min(col("occurred_at")).as(FIRST_PURCHASE));
+  }
+
   /**
    * Flags refunds before the customer's first usable purchase. Only the refunds are joined to the
    * per-customer first purchase; the other rows pass through untouched.
    */
-  static ValidatedInput refundsNeedAPurchase(ValidatedInput tx, Optional<WorkArea> work) {
+  static ValidatedInput refundsNeedAPurchase(
+      ValidatedInput tx, Dataset<Row> firstPurchases, Optional<WorkArea> work) {
     Dataset<Row> rows = tx.flagged();
-    Dataset<Row> firstPurchase =
-        rows.where(col(InputReader.REASON).isNull().and(col("kind").equalTo("purchase")))
-            .groupBy(col("customer_id").as(CUSTOMER))
-            .agg(min(col("occurred_at")).as(FIRST_PURCHASE));
     Dataset<Row> refunds = rows.where(IS_REFUND);
     Column orphan = col(FIRST_PURCHASE).isNull().or(col("occurred_at").lt(col(FIRST_PURCHASE)));
     Dataset<Row> checked =
         refunds
-            .join(firstPurchase, refunds.col("customer_id").equalTo(col(CUSTOMER)), "left")
+            .join(firstPurchases, refunds.col("customer_id").equalTo(col(CUSTOMER)), "left")
             .withColumn(
                 InputReader.REASON, ValidatedInput.reasonAfter(orphan, REFUND_WITHOUT_PURCHASE))
             .drop(CUSTOMER, FIRST_PURCHASE);
@@ -98,22 +109,20 @@ public final class CrossTableRules {
     return tx.withRows(rows.where(not(IS_REFUND)).unionByName(refundsChecked.flagged()));
   }
 
+  /**
+   * Flags cancellations of customers without a usable transaction. A usable refund needs an earlier
+   * usable purchase, so these are exactly the customers without a first purchase.
+   */
   static ValidatedInput cancellationsNeedTransactions(
-      ValidatedInput cancellations, ValidatedInput tx) {
-    Dataset<Row> customers =
-        tx.flagged()
-            .where(col(InputReader.REASON).isNull())
-            .select(col("customer_id").as(CUSTOMER))
-            .distinct()
-            .withColumn(TRANSACTED, lit(true));
+      ValidatedInput cancellations, Dataset<Row> firstPurchases) {
     Dataset<Row> c = cancellations.flagged();
     Dataset<Row> checked =
-        c.join(customers, c.col("customer_id").equalTo(col(CUSTOMER)), "left")
+        c.join(firstPurchases, c.col("customer_id").equalTo(col(CUSTOMER)), "left")
             .withColumn(
                 InputReader.REASON,
                 ValidatedInput.reasonAfter(
-                    col(TRANSACTED).isNull(), CANCELLATION_WITHOUT_TRANSACTIONS))
-            .drop(CUSTOMER, TRANSACTED);
+                    col(FIRST_PURCHASE).isNull(), CANCELLATION_WITHOUT_TRANSACTIONS))
+            .drop(CUSTOMER, FIRST_PURCHASE);
     return cancellations.withRows(checked);
   }
 }
