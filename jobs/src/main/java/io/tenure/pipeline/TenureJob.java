@@ -146,7 +146,11 @@ public final class TenureJob {
     ActivityBase base =
         shared
             ? new ActivityBase(
-                work.keep("customer_days", built.customerDays()),
+                Stages.run(
+                    spark,
+                    "customer_days:keep",
+                    "Keep the daily activity base",
+                    () -> work.keep("customer_days", built.customerDays())),
                 built.customers(),
                 built.firstChannels())
             : built;
@@ -177,7 +181,12 @@ public final class TenureJob {
           }
           // Periods, reasons and retention drivers all read the spells; computing them once
           // pays.
-          spells = work.keep("spells", spells(transactions, p));
+          spells =
+              Stages.run(
+                  spark,
+                  "spells:keep",
+                  "Keep the lifecycle spells",
+                  () -> work.keep("spells", spells(transactions, p)));
           ChurnRates.Result r =
               ChurnRates.fromSpells(
                   spells,
@@ -317,11 +326,26 @@ public final class TenureJob {
     InputReader reader = new InputReader(spark, settings);
     Map<TableKind, ValidatedInput> read = new EnumMap<>(TableKind.class);
     for (TableKind kind : TableKind.values()) {
-      settings.input(kind).ifPresent(in -> read.put(kind, reader.read(in)));
+      settings
+          .input(kind)
+          .ifPresent(
+              in ->
+                  read.put(
+                      kind,
+                      Stages.run(
+                          spark,
+                          kind.key() + ":read",
+                          "Read " + kind.key(),
+                          () -> reader.read(in))));
     }
     // Counting, every metric and the quarantine read the validated rows: validating (casts, rules,
     // duplicate ids, cross-table rules) once instead of once per table pays many times over.
-    Map<TableKind, ValidatedInput> inputs = CrossTableRules.apply(read, work);
+    Map<TableKind, ValidatedInput> inputs =
+        Stages.run(
+            spark,
+            "inputs:keep",
+            "Apply the cross-table rules and keep the validated inputs",
+            () -> CrossTableRules.apply(read, work));
     Map<TableKind, InputProfile.DailyCounts> counts = new EnumMap<>(TableKind.class);
     inputs.forEach(
         (kind, v) ->
