@@ -45,9 +45,10 @@ public final class CrossTableRules {
 
   /**
    * The inputs with the cross-table rules applied. With a work area, each table is {@linkplain
-   * ValidatedInput#compacted() compacted} and written there once, so that the rules, the counts and
-   * every metric read the rows without recomputing them: the transactions after their own rules
-   * (the cross-table rules read them), the refunds after their rule, then every other table.
+   * ValidatedInput#compacted(Column) compacted} and written there once, so that the rules, the
+   * counts and every metric read the rows without recomputing them: the transactions after their
+   * own rules (the cross-table rules read them), their first purchases, the refunds after their
+   * rule, then every other table.
    */
   public static Map<TableKind, ValidatedInput> apply(
       Map<TableKind, ValidatedInput> inputs, Optional<WorkArea> work) {

@@ -58,15 +58,10 @@ public final class ValidatedInput {
   }
 
   /**
-   * A copy that keeps the source row and file only where the quarantine needs them, on rows that
-   * cannot be used. Call once every rule has run: what is kept for the run is then little more than
-   * the canonical columns.
+   * A copy that keeps the source row and file only where the quarantine needs them: on rows that
+   * cannot be used, and on rows where {@code mayFailLater} (a rule still to run may flag them).
+   * What is kept for the run is then little more than the canonical columns.
    */
-  public ValidatedInput compacted() {
-    return compacted(lit(false));
-  }
-
-  /** The same, also keeping the source row where {@code mayFailLater} (a rule still to run). */
   ValidatedInput compacted(Column mayFailLater) {
     Column keep = col(InputReader.REASON).isNotNull().or(coalesce(mayFailLater, lit(false)));
     return withRows(

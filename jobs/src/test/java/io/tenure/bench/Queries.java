@@ -74,8 +74,12 @@ final class Queries {
         + " select m, count(*) customers_at_end from active group by m";
   }
 
-  /** Time with customer per month, channel and category: contacts, timed, mean, p50, p90, max. */
-  static String timeWithCustomer(Dialect d, String asOf) {
+  /**
+   * Time with customer per month, channel and category: contacts, timed, mean, the exact p50 and
+   * p90 at ranks {@code epsilon} below and above (the bracket an approximate percentile with that
+   * relative rank error must fall in), max.
+   */
+  static String timeWithCustomer(Dialect d, String asOf, double epsilon) {
     return "with x as (select "
         + d.month(d.date("opened_at"))
         + " m, translate(lower(channel), '- ', '__') ch,"
@@ -90,10 +94,14 @@ final class Queries {
         + " <= date '"
         + asOf
         + "') select m, ch, cat, count(*) n, count(s) timed, round(avg(s), 6) mean, "
-        + d.percentile("s", 0.5)
-        + " p50, "
-        + d.percentile("s", 0.9)
-        + " p90, max(s) mx from x group by m, ch, cat";
+        + d.percentile("s", 0.5 - epsilon)
+        + " p50_low, "
+        + d.percentile("s", 0.5 + epsilon)
+        + " p50_high, "
+        + d.percentile("s", 0.9 - epsilon)
+        + " p90_low, "
+        + d.percentile("s", 0.9 + epsilon)
+        + " p90_high, max(s) mx from x group by m, ch, cat";
   }
 
   /** The few places where Spark SQL and DuckDB differ. */
