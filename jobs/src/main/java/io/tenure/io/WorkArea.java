@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * activity base), kept as Parquet under {@code <output>/_staging/_work-<id>/} and removed when the
  * run ends, whether it succeeds or fails.
  *
- * <p>Parquet rather than Spark's cache: building the cache of 8 M transactions took 2.3 × as long
- * as writing them as Parquet, and reading Parquet back prunes columns and pushes filters down
+ * <p>Parquet rather than Spark's cache: building the cache of 8 M transactions took 1.6–2.4 × as
+ * long as writing them as Parquet, and reading Parquet back prunes columns and pushes filters down
  * (docs/benchmarks.md). The files are on the output's file system, so every executor of a cluster
  * reads them. A run killed outright cannot remove its work files: the next run of the same as-of
  * date removes them (runs of one date never overlap, as for {@link OutputWriter#recover()}), and
