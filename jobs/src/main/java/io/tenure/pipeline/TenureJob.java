@@ -55,7 +55,6 @@ public final class TenureJob {
   private final Set<MetricFamily> selected;
   private final Map<String, String> skipped;
   private final Optional<Pseudonymiser> pseudonymiser;
-  private WorkArea work;
 
   public TenureJob(SparkSession spark, TenureSettings settings, Set<MetricFamily> selected) {
     this(spark, settings, selected, System::getenv);
@@ -80,34 +79,27 @@ public final class TenureJob {
   /** Reads and checks the inputs, writes nothing. */
   public RunResult validate() {
     Instant started = Instant.now();
-    try {
-      Prepared p = explained(() -> prepare(Optional.empty()));
-      return new RunResult(
-          p.asOf, p.profiles, Map.of(), skipped, null, Duration.between(started, Instant.now()));
-    } finally {
-      release();
-    }
+    Prepared p = explained(() -> prepare(Optional.empty()));
+    return new RunResult(
+        p.asOf, p.profiles, Map.of(), skipped, null, Duration.between(started, Instant.now()));
   }
 
   /** Computes and publishes all selected tables for the as-of date. */
   public RunResult execute() {
-    try {
-      return executeCached();
-    } finally {
-      release();
+    Instant started = Instant.now();
+    try (WorkArea work = new WorkArea(spark, settings.outputPath())) {
+      return execute(started, work);
     }
   }
 
-  private RunResult executeCached() {
-    Instant started = Instant.now();
-    work = new WorkArea(spark, settings.outputPath());
+  private RunResult execute(Instant started, WorkArea work) {
     Prepared p = explained(() -> prepare(Optional.of(work)));
     work.dated(p.asOf);
     String runId = p.asOf + "-" + UUID.randomUUID().toString().substring(0, 8);
     OutputWriter writer = new OutputWriter(spark, settings.outputPath(), p.asOf, runId);
     writer.recover();
     try {
-      Map<String, Long> outputs = explained(() -> doExecute(p, writer));
+      Map<String, Long> outputs = explained(() -> doExecute(p, writer, work));
       Duration duration = Duration.between(started, Instant.now());
       String json =
           Manifest.json(runId, p.asOf, settings, started, duration, p.profiles, outputs, skipped);
@@ -133,7 +125,7 @@ public final class TenureJob {
     }
   }
 
-  private Map<String, Long> doExecute(Prepared p, OutputWriter writer) {
+  private Map<String, Long> doExecute(Prepared p, OutputWriter writer, WorkArea work) {
     Map<String, Long> outputs = new LinkedHashMap<>();
     Dataset<Row> transactions = p.clean(TableKind.TRANSACTIONS).orElseThrow();
     ActivityBase built =
@@ -294,14 +286,6 @@ public final class TenureJob {
             () -> writer.stage(table, df, files));
     LOG.info("Staged {} ({} rows)", table, rows);
     outputs.put(table, rows);
-  }
-
-  /** Removes what this job kept in its work area. */
-  private void release() {
-    if (work != null) {
-      work.close();
-      work = null;
-    }
   }
 
   /** Families that cannot run because an input they need is not configured. */
