@@ -240,15 +240,20 @@ public final class RetentionDrivers {
    */
   static Dataset<Row> units(Dataset<Row> spells, Grain grain, LocalDate asOf) {
     Column lastComplete = Periods.start(lit(java.sql.Date.valueOf(asOf.plusDays(1))), grain);
+    Column firstComplete = Periods.next(Periods.start(col("first"), grain), grain);
     Dataset<Row> grid =
         spells
             .agg(min(col("start_date")).as("first"))
             .select(
+                // As of a day inside the first period no period is complete: no units, and no
+                // sequence running backwards (which Spark rejects).
                 explode(
-                        sequence(
-                            Periods.next(Periods.start(col("first"), grain), grain),
-                            lastComplete,
-                            expr("INTERVAL " + grain.sqlInterval())))
+                        when(
+                            firstComplete.leq(lastComplete),
+                            sequence(
+                                firstComplete,
+                                lastComplete,
+                                expr("INTERVAL " + grain.sqlInterval()))))
                     .as("period_start"))
             // Only periods that ended by the as-of date: every unit had the full period to churn.
             .where(Periods.next(col("period_start"), grain).leq(lastComplete));
