@@ -134,7 +134,7 @@ public final class Errors {
         ExitCode.INVALID_INPUT,
         String.format(
             java.util.Locale.ROOT,
-            "Input table '%s': %.2f %% of its rows (%,d of %,d) cannot be used, above the limit"
+            "Input table '%s': %.2f %% of its rows up to the as-of date (%,d of %,d) cannot be used, above the limit"
                 + " of %.2f %% (tenure.quality.max-quarantined-fraction). Reasons: %s. Fix the"
                 + " source or the column mapping (`tenure validate` shows the counts), or raise"
                 + " the limit.",

@@ -20,8 +20,10 @@ import org.apache.spark.sql.Row;
  * <ul>
  *   <li>{@code refund_without_purchase}: a refund with no usable purchase by the same customer at
  *       or before its time — there is nothing it can refund.
- *   <li>{@code cancellation_without_transactions}: a cancellation for a customer with no usable
- *       transaction at all — nobody Tenure counts as a customer cancelled.
+ *   <li>{@code cancellation_without_transactions}: a cancellation with no usable purchase by the
+ *       same customer at or before its time — nobody Tenure counts as a customer then cancelled.
+ *       Judged at the cancellation's time, so that a later purchase (after a run's as-of date)
+ *       never changes what a run as of that date keeps.
  * </ul>
  *
  * Both join one narrow per-customer aggregate, the first usable purchase, to the rows they concern
@@ -111,8 +113,8 @@ public final class CrossTableRules {
   }
 
   /**
-   * Flags cancellations of customers without a usable transaction. A usable refund needs an earlier
-   * usable purchase, so these are exactly the customers without a first purchase.
+   * Flags cancellations before the customer's first usable purchase (a usable refund needs an
+   * earlier usable purchase, so no usable transaction precedes them).
    */
   static ValidatedInput cancellationsNeedTransactions(
       ValidatedInput cancellations, Dataset<Row> firstPurchases) {
@@ -122,7 +124,8 @@ public final class CrossTableRules {
             .withColumn(
                 InputReader.REASON,
                 ValidatedInput.reasonAfter(
-                    col(FIRST_PURCHASE).isNull(), CANCELLATION_WITHOUT_TRANSACTIONS))
+                    col(FIRST_PURCHASE).isNull().or(col("cancelled_at").lt(col(FIRST_PURCHASE))),
+                    CANCELLATION_WITHOUT_TRANSACTIONS))
             .drop(CUSTOMER, FIRST_PURCHASE);
     return cancellations.withRows(checked);
   }

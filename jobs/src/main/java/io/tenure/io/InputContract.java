@@ -79,7 +79,8 @@ public final class InputContract {
           opt("agent_id", LogicalType.ID),
           opt("resolved", LogicalType.FLAG),
           opt("csat", LogicalType.SCORE),
-          opt("nps", LogicalType.SCORE));
+          opt("nps", LogicalType.SCORE),
+          opt("surveyed_at", LogicalType.TIMESTAMP));
 
   public static final List<ColumnSpec> CUSTOMERS =
       List.of(

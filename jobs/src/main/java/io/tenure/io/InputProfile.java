@@ -14,8 +14,9 @@ import org.apache.spark.sql.Row;
 
 /**
  * Row accounting for one input table: rows read = rows used + rows quarantined + rows after the
- * as-of date. Built from one aggregate per table (counts by reason and local event date), which is
- * small: at most one row per reason and day.
+ * as-of date. A row dated after the as-of date counts there even when it is also unusable: the run
+ * as of that date neither uses nor quarantines it. Built from one aggregate per table (counts by
+ * reason and local event date), which is small: at most one row per reason and day.
  */
 public record InputProfile(
     TableKind table,
@@ -61,10 +62,11 @@ public record InputProfile(
       for (Row r : rows) {
         long n = r.getLong(2);
         read += n;
-        if (!r.isNullAt(0)) {
-          reasons.merge(r.getString(0), n, Long::sum);
-        } else if (!r.isNullAt(1) && r.getDate(1).toLocalDate().isAfter(asOf)) {
+        // A row dated after the as-of date belongs to a later run, whatever its problems.
+        if (!r.isNullAt(1) && r.getDate(1).toLocalDate().isAfter(asOf)) {
           late += n;
+        } else if (!r.isNullAt(0)) {
+          reasons.merge(r.getString(0), n, Long::sum);
         } else {
           used += n;
         }

@@ -83,10 +83,11 @@ public final class ValidatedInput {
   }
 
   /**
-   * Rows that cannot be used, in the quarantine table's layout. With a pseudonymiser, the source
-   * row's customer id column carries the pseudonym of the canonical id instead.
+   * Rows up to {@code asOf} that cannot be used, in the quarantine table's layout. With a
+   * pseudonymiser, the source row's customer id column carries the pseudonym of the canonical id
+   * instead.
    */
-  public Dataset<Row> quarantined(Optional<Pseudonymiser> pseudonymiser) {
+  public Dataset<Row> quarantined(LocalDate asOf, Optional<Pseudonymiser> pseudonymiser) {
     Column raw = col(InputReader.RAW);
     if (pseudonymiser.isPresent() && columns.contains("customer_id")) {
       raw =
@@ -94,7 +95,7 @@ public final class ValidatedInput {
               settings.sourceColumn("customer_id"), pseudonymiser.get().apply(col("customer_id")));
     }
     return flagged
-        .where(col(InputReader.REASON).isNotNull())
+        .where(col(InputReader.REASON).isNotNull().and(inScope(asOf)))
         .select(
             lit(table().key()).as(Quarantine.TABLE),
             col(InputReader.REASON).as(Quarantine.REASON),

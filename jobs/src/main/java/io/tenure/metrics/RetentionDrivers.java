@@ -91,6 +91,7 @@ public final class RetentionDrivers {
             col("category").isin(settings.complaintCategories().toArray()).as("complaint"),
             col("csat"),
             col("nps"),
+            KnownFacts.surveyKnownAt().as("survey_known_at"),
             Periods.localDate(col("opened_at"), zone).as("opened_date"));
     Dataset<Row> seen =
         units.join(
@@ -121,8 +122,8 @@ public final class RetentionDrivers {
                 count(when(col("expects_response").and(answeredBefore.unary_$bang()), 1))
                     .as("never_answered"),
                 max(responseS).as("slowest"),
-                max_by(col("csat"), when(col("csat").isNotNull(), col("opened_at"))).as("csat"),
-                max_by(col("nps"), when(col("nps").isNotNull(), col("opened_at"))).as("nps"));
+                max_by(col("csat"), lastKnown(col("csat"), startTs)).as("csat"),
+                max_by(col("nps"), lastKnown(col("nps"), startTs)).as("nps"));
 
     Dataset<Row> refunds =
         transactions
@@ -268,6 +269,16 @@ public final class RetentionDrivers {
             col("customer_id"),
             start,
             coalesce(col("churn_date").lt(Periods.next(start, grain)), lit(false)).as("churned"));
+  }
+
+  /**
+   * Orders the survey answers known before {@code startTs} by when they became known (then by
+   * opening); answers not known yet order as null, which max_by skips.
+   */
+  private static Column lastKnown(Column score, Column startTs) {
+    return when(
+        score.isNotNull().and(col("survey_known_at").lt(startTs)),
+        struct(col("survey_known_at"), col("opened_at")));
   }
 
   private static Column driver(String name, Column bucket) {

@@ -17,6 +17,7 @@ import io.tenure.io.WorkArea;
 import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.ChurnRates;
 import io.tenure.metrics.CohortRetention;
+import io.tenure.metrics.KnownFacts;
 import io.tenure.metrics.NpsByGroup;
 import io.tenure.metrics.RetentionDrivers;
 import io.tenure.metrics.ServiceKpis;
@@ -24,6 +25,7 @@ import io.tenure.metrics.TimeWithCustomer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -256,7 +258,7 @@ public final class TenureJob {
     }
     Dataset<Row> quarantine = spark.createDataFrame(List.of(), Quarantine.SCHEMA);
     for (ValidatedInput in : p.inputs.values()) {
-      quarantine = quarantine.unionByName(in.quarantined(pseudonymiser));
+      quarantine = quarantine.unionByName(in.quarantined(p.asOf, pseudonymiser));
     }
     stage(writer, outputs, Quarantine.NAME, quarantine, 1);
     return outputs;
@@ -378,12 +380,14 @@ public final class TenureJob {
           pr.rowsAfterAsOf(),
           asOf);
     }
-    return new Prepared(inputs, profiles, asOf);
+    return new Prepared(inputs, profiles, asOf, settings.zone());
   }
 
   private void checkQuarantineShare(InputProfile p) {
     double limit = settings.quality().maxQuarantinedFraction();
-    if (p.rowsRead() > 0 && p.rowsQuarantined() > limit * p.rowsRead()) {
+    // Only rows up to the as-of date count: a backfill is judged on the rows it uses.
+    long inRange = p.rowsUsed() + p.rowsQuarantined();
+    if (inRange > 0 && p.rowsQuarantined() > limit * inRange) {
       StringBuilder reasons = new StringBuilder();
       p.quarantinedByReason()
           .forEach(
@@ -394,15 +398,24 @@ public final class TenureJob {
                       .append(' ')
                       .append(n));
       throw Errors.tooManyBadRows(
-          p.table().key(), p.rowsQuarantined(), p.rowsRead(), limit, reasons.toString());
+          p.table().key(), p.rowsQuarantined(), inRange, limit, reasons.toString());
     }
   }
 
   /** Inputs read and counted, with the as-of date fixed. */
   private record Prepared(
-      Map<TableKind, ValidatedInput> inputs, List<InputProfile> profiles, LocalDate asOf) {
+      Map<TableKind, ValidatedInput> inputs,
+      List<InputProfile> profiles,
+      LocalDate asOf,
+      ZoneId zone) {
+    /**
+     * The usable rows as known at the end of the as-of day (business zone): later rows are left
+     * out, and contacts lose the facts learnt after it (responses, closes, survey answers).
+     */
     Optional<Dataset<Row>> clean(TableKind kind) {
-      return Optional.ofNullable(inputs.get(kind)).map(v -> v.clean(asOf));
+      Optional<Dataset<Row>> rows = Optional.ofNullable(inputs.get(kind)).map(v -> v.clean(asOf));
+      Instant knownBefore = asOf.plusDays(1).atStartOfDay(zone).toInstant();
+      return kind == TableKind.INTERACTIONS ? rows.map(r -> KnownFacts.asOf(r, knownBefore)) : rows;
     }
   }
 

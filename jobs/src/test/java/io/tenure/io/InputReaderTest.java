@@ -87,13 +87,21 @@ class InputReaderTest {
             "1 | 17850 | 2024-03-01 15:00:00 | 12.5 | purchase | unknown",
             "2 | 17850 | 2024-03-01 10:00:00 | 3.0 | refund | unknown",
             "6 | 13047 | 2024-03-31 21:30:00 | 7.0 | purchase | unknown");
-    assertThat(sorted(v.quarantined(java.util.Optional.empty()), "input_table", "reason"))
+    assertThat(
+            sorted(
+                v.quarantined(java.time.LocalDate.of(9999, 12, 31), java.util.Optional.empty()),
+                "input_table",
+                "reason"))
         .containsExactly(
             "transactions | before_earliest_date",
             "transactions | missing_customer_id",
             "transactions | unparseable_amount",
             "transactions | unparseable_occurred_at");
-    assertThat(v.quarantined(java.util.Optional.empty()).first().getString(3)).endsWith("tx.csv");
+    assertThat(
+            v.quarantined(java.time.LocalDate.of(9999, 12, 31), java.util.Optional.empty())
+                .first()
+                .getString(3))
+        .endsWith("tx.csv");
   }
 
   @Test
@@ -180,7 +188,10 @@ class InputReaderTest {
 
     assertThat(sorted(v.clean(LocalDate.of(2024, 12, 31)), "transaction_id", "customer_id"))
         .containsExactly("1 | a", "2 | b", "3 | c");
-    assertThat(sorted(v.quarantined(java.util.Optional.empty()), "reason"))
+    assertThat(
+            sorted(
+                v.quarantined(java.time.LocalDate.of(9999, 12, 31), java.util.Optional.empty()),
+                "reason"))
         .containsExactly("duplicate_transaction_id", "missing_customer_id");
   }
 

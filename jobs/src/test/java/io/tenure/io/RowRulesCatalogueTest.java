@@ -68,7 +68,9 @@ class RowRulesCatalogueTest {
         "missing_cancelled_at,c1,,voluntary,price",
         "unknown_kind,c1,2024-04-01T00:00:00Z,forced,price",
         "cancellation_without_transactions,c9,2024-04-01T00:00:00Z,voluntary,price",
-        "cancellation_without_transactions,c3,2024-04-01T00:00:00Z,voluntary,price");
+        "cancellation_without_transactions,c3,2024-04-01T00:00:00Z,voluntary,price",
+        // c2 first buys on 2024-03-03: nobody to cancel yet.
+        "cancellation_without_transactions,c2,2024-03-02T00:00:00Z,voluntary,price");
     write(
         "interactions.csv",
         "label,interaction_id,customer_id,channel,opened_at,first_response_at,closed_at,"
@@ -148,10 +150,11 @@ class RowRulesCatalogueTest {
       for (TableKind table : TableKind.values()) {
         ValidatedInput a = inputs.get(table);
         ValidatedInput b = kept.get(table);
-        assertThat(sorted(b.quarantined(Optional.empty())))
+        assertThat(sorted(b.quarantined(java.time.LocalDate.of(9999, 12, 31), Optional.empty())))
             .as(table.key())
             .isNotEmpty()
-            .isEqualTo(sorted(a.quarantined(Optional.empty())));
+            .isEqualTo(
+                sorted(a.quarantined(java.time.LocalDate.of(9999, 12, 31), Optional.empty())));
         assertThat(sorted(b.clean(LocalDate.parse("2030-01-01"))))
             .as(table.key())
             .isNotEmpty()
@@ -203,7 +206,7 @@ class RowRulesCatalogueTest {
     Row r =
         inputs
             .get(TableKind.INTERACTIONS)
-            .quarantined(java.util.Optional.empty())
+            .quarantined(java.time.LocalDate.of(9999, 12, 31), java.util.Optional.empty())
             .where(col(Quarantine.REASON).equalTo("unknown_channel"))
             .first();
     assertThat(r.getString(r.fieldIndex(Quarantine.ROW_JSON)))

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * b: phone contact Jan 25, never answered, closed unresolved      -> seen by b's February unit
  * a: chat contact Feb 10, answered in 30 s, resolved, csat 5, nps 9 -> seen by a's March unit only
  * c: phone complaint Feb 20, answered in 120 s, resolved Mar 5    -> open at March 1: unresolved
+ *    with csat 1 and nps 2, answered on closing (Mar 5)            -> not known at March 1: none
  * c: refund Feb 25                                                 -> returns for c's March unit
  * </pre>
  *
@@ -116,8 +117,8 @@ class RetentionDriversTest {
                 "2024-02-20T10:02:00Z",
                 "2024-03-05T10:00:00Z",
                 true,
-                null,
-                null));
+                1,
+                2));
     Dataset<Row> transactions =
         Rows.df(
             spark,

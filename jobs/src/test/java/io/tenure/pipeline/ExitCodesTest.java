@@ -78,8 +78,8 @@ class ExitCodesTest {
     assertThat(failed.code()).isEqualTo(3);
     assertThat(failed.err())
         .contains(
-            "Input table 'transactions': 10.00 % of its rows (1 of 10) cannot be used, above the"
-                + " limit of 1.00 % (tenure.quality.max-quarantined-fraction). Reasons:"
+            "Input table 'transactions': 10.00 % of its rows up to the as-of date (1 of 10) cannot"
+                + " be used, above the limit of 1.00 % (tenure.quality.max-quarantined-fraction). Reasons:"
                 + " unparseable_occurred_at 1.");
     CliRun allowed =
         CliRun.of(

@@ -51,7 +51,8 @@ public final class Rows {
           .add("agent_id", DataTypes.StringType)
           .add("resolved", DataTypes.BooleanType)
           .add("csat", DataTypes.IntegerType)
-          .add("nps", DataTypes.IntegerType);
+          .add("nps", DataTypes.IntegerType)
+          .add("surveyed_at", DataTypes.TimestampType);
 
   public static final StructType CUSTOMERS =
       new StructType()
@@ -85,8 +86,19 @@ public final class Rows {
     return RowFactory.create(customer, ts(at), kind, reason);
   }
 
+  /** A table of {@code rows}; trailing columns a row leaves out (e.g. surveyed_at) are null. */
   public static Dataset<Row> df(SparkSession spark, StructType schema, Row... rows) {
-    return spark.createDataFrame(Arrays.asList(rows), schema);
+    return spark.createDataFrame(padded(Arrays.asList(rows), schema), schema);
+  }
+
+  /** Rows with nulls for the trailing columns of {@code schema} they leave out. */
+  public static List<Row> padded(List<Row> rows, StructType schema) {
+    List<Row> out = new ArrayList<>();
+    for (Row r : rows) {
+      Object[] values = Arrays.copyOf(toArray(r), schema.size());
+      out.add(RowFactory.create(values));
+    }
+    return out;
   }
 
   /** Rows as strings, sorted, so that two tables compare regardless of order (duplicates kept). */

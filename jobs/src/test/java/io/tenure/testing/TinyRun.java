@@ -31,7 +31,7 @@ public final class TinyRun {
 
   /** Configures input {@code table} (transactions, cancellations, ...) with these rows. */
   public TinyRun input(String table, org.apache.spark.sql.types.StructType schema, List<Row> rows) {
-    inputs.put(table, spark.createDataFrame(rows, schema));
+    inputs.put(table, spark.createDataFrame(Rows.padded(rows, schema), schema));
     return this;
   }
 
