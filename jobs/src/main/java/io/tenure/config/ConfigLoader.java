@@ -117,6 +117,12 @@ public final class ConfigLoader {
       throw Errors.config(origin, "tenure.output.path", "the output path is required");
     }
     String outputPath = r.string("output.path");
+    TenureSettings.LockSettings lock =
+        r.build(
+            "output.lock-lease",
+            () ->
+                new TenureSettings.LockSettings(
+                    r.duration("output.lock-wait"), r.duration("output.lock-lease")));
     ZoneId zone = r.parse("time.zone", ZoneId::of);
     ZoneId naiveZone = r.parse("time.naive-input-zone", ZoneId::of);
     Optional<LocalDate> asOf =
@@ -188,6 +194,7 @@ public final class ConfigLoader {
     return new TenureSettings(
         inputs,
         outputPath,
+        lock,
         zone,
         naiveZone,
         asOf,
@@ -308,6 +315,10 @@ public final class ConfigLoader {
     }
 
     /** A map of HOCON durations (60s, 2m, 24h; a bare number is milliseconds) in seconds. */
+    java.time.Duration duration(String path) {
+      return read(path, () -> t.getDuration(path));
+    }
+
     Map<String, Double> seconds(String path) {
       Map<String, Double> out = new TreeMap<>();
       Config sub = read(path, () -> t.getConfig(path));

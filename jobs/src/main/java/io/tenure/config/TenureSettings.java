@@ -34,6 +34,7 @@ import java.util.Optional;
 public record TenureSettings(
     Map<TableKind, InputSettings> inputs,
     String outputPath,
+    LockSettings lock,
     ZoneId zone,
     ZoneId naiveInputZone,
     Optional<LocalDate> asOf,
@@ -53,6 +54,7 @@ public record TenureSettings(
       throw new IllegalArgumentException("the transactions input is required");
     }
     Objects.requireNonNull(outputPath, "outputPath");
+    Objects.requireNonNull(lock, "lock");
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(naiveInputZone, "naiveInputZone");
     Objects.requireNonNull(asOf, "asOf");
@@ -79,6 +81,7 @@ public record TenureSettings(
     return new TenureSettings(
         inputs,
         outputPath,
+        lock,
         zone,
         naiveInputZone,
         Optional.of(date),
@@ -91,6 +94,25 @@ public record TenureSettings(
         privacy,
         sparkConf,
         digest);
+  }
+
+  /**
+   * The exclusive lock of one output path (docs/operations.md, "Concurrent runs").
+   *
+   * @param waitFor how long a run waits for another run of the same output path to finish; zero
+   *     fails at once
+   * @param lease a lock whose holder has not renewed it for this long is taken as abandoned (its
+   *     run was killed on another machine) and broken
+   */
+  public record LockSettings(java.time.Duration waitFor, java.time.Duration lease) {
+    public LockSettings {
+      if (waitFor.isNegative()) {
+        throw new IllegalArgumentException("lock-wait must not be negative, got " + waitFor);
+      }
+      if (lease.compareTo(java.time.Duration.ofSeconds(10)) < 0) {
+        throw new IllegalArgumentException("lock-lease must be at least 10s, got " + lease);
+      }
+    }
   }
 
   /**

@@ -37,6 +37,20 @@ public final class Errors {
         cause);
   }
 
+  /** Another run holds the output path's lock. */
+  public static TenureException outputLocked(String root, String holder, String waited) {
+    return new TenureException(
+        ExitCode.FAILURE,
+        String.format(
+            "Another Tenure run is writing to %s (%s)%s. Runs of one output path are exclusive, so"
+                + " this run did not start. Let that run finish and run again, or let this run wait"
+                + " for it with -D output.lock-wait=30m. A lock left by a killed run is broken"
+                + " automatically (at once on the same machine, else after"
+                + " tenure.output.lock-lease); docs/operations.md, \"Concurrent runs\".",
+            root, holder, waited),
+        null);
+  }
+
   public static TenureException usage(String message) {
     return new TenureException(ExitCode.USAGE, message, null);
   }

@@ -18,11 +18,16 @@ import org.apache.spark.sql.functions;
  *       publish:moved-aside:churn_rates}.
  *   <li>{@code tenure.fault.fail-table=<table>}: every task that computes that output table throws
  *       on the executor, as a corrupt record or a bug in an expression would.
+ *   <li>{@code tenure.fault.pause-at=<point>} with {@code tenure.fault.resume-file=<file>}: at the
+ *       named point the run writes {@code <file>.paused} and waits until {@code <file>} exists, so
+ *       that a test can act while a run is, e.g., publishing.
  * </ul>
  */
 public final class FaultInjection {
   static final String HALT_AT = "tenure.fault.halt-at";
   static final String FAIL_TABLE = "tenure.fault.fail-table";
+  static final String PAUSE_AT = "tenure.fault.pause-at";
+  static final String RESUME_FILE = "tenure.fault.resume-file";
 
   private FaultInjection() {}
 
@@ -31,6 +36,18 @@ public final class FaultInjection {
     if (name.equals(System.getProperty(HALT_AT))) {
       System.err.println("tenure.fault.halt-at: halting at " + name);
       Runtime.getRuntime().halt(137);
+    }
+    if (name.equals(System.getProperty(PAUSE_AT))) {
+      java.nio.file.Path resume = java.nio.file.Path.of(System.getProperty(RESUME_FILE));
+      try {
+        java.nio.file.Files.writeString(
+            resume.resolveSibling(resume.getFileName() + ".paused"), name);
+        while (!java.nio.file.Files.exists(resume)) {
+          Thread.sleep(100);
+        }
+      } catch (java.io.IOException | InterruptedException e) {
+        throw new IllegalStateException("tenure.fault.pause-at: " + e.getMessage(), e);
+      }
     }
   }
 

@@ -113,7 +113,7 @@ public final class OutputWriter {
         } else {
           LOG.warn("Removing what the unfinished run {} staged", other);
         }
-        fs.delete(st.getPath(), true);
+        delete(fs, st.getPath());
         cleaned.add(other);
       }
       return cleaned;
@@ -139,39 +139,48 @@ public final class OutputWriter {
       writeAtomically(fs, new Path(staging, JOURNAL), journalJson(hadPrevious));
       for (Map.Entry<String, Path> e : staged.entrySet()) {
         Path target = target(e.getKey());
-        if (hadPrevious.get(e.getKey())
-            && !rename(fs, target, new Path(new Path(staging, PREVIOUS), e.getKey()))) {
-          throw new IOException("cannot move aside the previous output " + target);
+        if (hadPrevious.get(e.getKey())) {
+          move(fs, target, new Path(new Path(staging, PREVIOUS), e.getKey()));
         }
         FaultInjection.point("publish:moved-aside:" + e.getKey());
-        if (!rename(fs, e.getValue(), target)) {
-          throw new IOException("cannot move " + e.getValue() + " to " + target);
-        }
+        move(fs, e.getValue(), target);
       }
       FaultInjection.point("publish:before-manifest");
       Path manifest = manifest();
       Path tmp = new Path(staging, "manifest.json");
       writeAtomically(fs, tmp, manifestJson);
-      fs.delete(manifest, false);
-      if (!rename(fs, tmp, manifest)) {
-        throw new IOException("cannot write the manifest " + manifest);
-      }
+      delete(fs, manifest);
+      move(fs, tmp, manifest);
       FaultInjection.point("publish:committed");
-      fs.delete(staging, true);
-      deleteIfEmpty(fs, new Path(root, STAGING));
-      return manifest;
     } catch (IOException e) {
       throw Errors.failure(
-          "Publishing outputs under "
-              + root
-              + " failed: "
-              + e.getMessage()
-              + ". The next run of "
-              + asOf
-              + " restores the previous output from "
-              + staging
-              + "; re-run the date.",
-          e);
+          "Publishing outputs under " + root + " failed: " + e.getMessage() + ". " + undo(fs), e);
+    }
+    try {
+      delete(fs, staging);
+      deleteIfEmpty(fs, new Path(root, STAGING));
+    } catch (IOException e) {
+      LOG.warn("Published, but could not remove {}: {}", staging, e.getMessage());
+    }
+    return manifest();
+  }
+
+  /** Puts the previous output back after a failed publish, and says what happened. */
+  private String undo(FileSystem fs) {
+    try {
+      rollBack(fs, staging, readJournal(fs, new Path(staging, JOURNAL)));
+      return "The previous output of "
+          + asOf
+          + " was put back unchanged; fix the cause and re-run the date.";
+    } catch (IOException e) {
+      return "Putting the previous output of "
+          + asOf
+          + " back failed too ("
+          + e.getMessage()
+          + "); it is kept in "
+          + new Path(staging, PREVIOUS)
+          + ", and the next run of the date puts it back before anything else. Fix the cause"
+          + " (permissions, space) and re-run the date.";
     }
   }
 
@@ -183,7 +192,9 @@ public final class OutputWriter {
       if (fs.exists(journal) && !committed(fs, runId)) {
         rollBack(fs, staging, readJournal(fs, journal));
       }
-      fs.delete(staging, true);
+      // Only once nothing of the previous output is left in it: the journal and the moved-aside
+      // tables are what the next run restores from.
+      delete(fs, staging);
       deleteIfEmpty(fs, new Path(root, STAGING));
     } catch (IOException e) {
       // The run is already failing; the next run of this date finishes the clean-up.
@@ -198,12 +209,10 @@ public final class OutputWriter {
       Path target = target(e.getKey());
       Path previous = new Path(new Path(runStaging, PREVIOUS), e.getKey());
       if (fs.exists(previous)) {
-        fs.delete(target, true);
-        if (!rename(fs, previous, target)) {
-          throw new IOException("cannot restore " + previous + " to " + target);
-        }
+        delete(fs, target);
+        move(fs, previous, target);
       } else if (!e.getValue()) {
-        fs.delete(target, true);
+        delete(fs, target);
       }
     }
   }
@@ -245,9 +254,7 @@ public final class OutputWriter {
     try (OutputStream out = fs.create(tmp, true)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     }
-    if (!fs.rename(tmp, path)) {
-      throw new IOException("cannot write " + path);
-    }
+    move(fs, tmp, path);
   }
 
   private Path target(String table) {
@@ -258,14 +265,43 @@ public final class OutputWriter {
     return new Path(new Path(root, MANIFESTS), partition + ".json");
   }
 
-  private static boolean rename(FileSystem fs, Path from, Path to) throws IOException {
-    fs.mkdirs(to.getParent());
-    return fs.rename(from, to);
+  /**
+   * Moves a file or directory to a path that must not exist, or throws. Never copies: Hadoop's
+   * local file system falls back to copy-and-delete when a rename fails, which can leave a table
+   * half moved or nested inside another; on a local disk this uses an atomic rename(2) instead.
+   */
+  private static void move(FileSystem fs, Path from, Path to) throws IOException {
+    if (fs.exists(to)) {
+      throw new IOException("cannot move " + from + " to " + to + ": the target exists");
+    }
+    if (!fs.mkdirs(to.getParent())) {
+      throw new IOException("cannot create the directory " + to.getParent());
+    }
+    if ("file".equals(fs.getScheme())) {
+      try {
+        java.nio.file.Files.move(
+            RunLock.local(fs, from),
+            RunLock.local(fs, to),
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (IOException e) {
+        throw new IOException(
+            "cannot move " + from + " to " + to + " (" + e.getClass().getSimpleName() + ")", e);
+      }
+    } else if (!fs.rename(from, to)) {
+      throw new IOException("cannot move " + from + " to " + to);
+    }
+  }
+
+  /** Deletes a path (recursively) if it exists, or throws. */
+  private static void delete(FileSystem fs, Path path) throws IOException {
+    if (fs.exists(path) && !fs.delete(path, true)) {
+      throw new IOException("cannot delete " + path);
+    }
   }
 
   private static void deleteIfEmpty(FileSystem fs, Path dir) throws IOException {
-    if (fs.exists(dir) && fs.listStatus(dir).length == 0) {
-      fs.delete(dir, false);
+    if (fs.exists(dir) && fs.listStatus(dir).length == 0 && !fs.delete(dir, false)) {
+      LOG.warn("Could not remove the empty directory {}", dir);
     }
   }
 

@@ -12,6 +12,7 @@ import io.tenure.io.OutputWriter;
 import io.tenure.io.Pseudonymiser;
 import io.tenure.io.Quarantine;
 import io.tenure.io.ReadFailures;
+import io.tenure.io.RunLock;
 import io.tenure.io.ValidatedInput;
 import io.tenure.io.WorkArea;
 import io.tenure.metrics.ActivityBase;
@@ -89,15 +90,18 @@ public final class TenureJob {
   /** Computes and publishes all selected tables for the as-of date. */
   public RunResult execute() {
     Instant started = Instant.now();
-    try (WorkArea work = new WorkArea(spark, settings.outputPath())) {
-      return execute(started, work);
+    String token = UUID.randomUUID().toString().substring(0, 8);
+    // Runs of one output path are exclusive: everything below writes under it.
+    try (RunLock lock = RunLock.acquire(spark, settings.outputPath(), token, settings.lock());
+        WorkArea work = new WorkArea(spark, settings.outputPath())) {
+      return execute(started, token, lock, work);
     }
   }
 
-  private RunResult execute(Instant started, WorkArea work) {
+  private RunResult execute(Instant started, String token, RunLock lock, WorkArea work) {
     Prepared p = explained(() -> prepare(Optional.of(work)));
     work.dated(p.asOf);
-    String runId = p.asOf + "-" + UUID.randomUUID().toString().substring(0, 8);
+    String runId = p.asOf + "-" + token;
     OutputWriter writer = new OutputWriter(spark, settings.outputPath(), p.asOf, runId);
     writer.recover();
     try {
@@ -105,6 +109,7 @@ public final class TenureJob {
       Duration duration = Duration.between(started, Instant.now());
       String json =
           Manifest.json(runId, p.asOf, settings, started, duration, p.profiles, outputs, skipped);
+      lock.verify();
       String manifest =
           Stages.run(spark, "publish", "Publish outputs", () -> writer.publish(json).toString());
       return new RunResult(p.asOf, p.profiles, outputs, skipped, manifest, duration);

@@ -211,4 +211,87 @@ class FaultInjectionTest {
     assertThat(manifest(dir.resolve(out))).isEqualTo(manifestA);
     assertThat(dir.resolve(out).resolve(OutputWriter.STAGING)).doesNotExist();
   }
+
+  /** Waits until the process writes {@code <resume>.paused} (or ends): no wall-clock deadline. */
+  private static void awaitPause(Process p, Path resume) throws Exception {
+    Path paused = resume.resolveSibling(resume.getFileName() + ".paused");
+    while (!Files.exists(paused) && p.isAlive()) {
+      Thread.sleep(50);
+    }
+    assertThat(paused).as("the run reached its pause point").exists();
+  }
+
+  @Test
+  void aSecondRunOfTheSameOutputFailsAtOnceOrWaitsWhileTheFirstPublishes(SparkSession spark)
+      throws Exception {
+    String out = "locked-out";
+    copyOfA(out);
+    Path resume = dir.resolve("resume-locked");
+    // The first run, in its own JVM, stops in the middle of publishing.
+    Process first =
+        tenureProcess(
+            "b",
+            out,
+            "-Dtenure.fault.pause-at=publish:moved-aside:churn_rates",
+            "-Dtenure.fault.resume-file=" + resume);
+    awaitPause(first, resume);
+
+    CliRun refused = tenureInProcess("b", out);
+    assertThat(refused.code()).as(refused.err()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains("tenure: Another Tenure run is writing to " + dir.resolve(out))
+        .contains("did not start");
+
+    // A run that chooses to wait starts once the first one has finished.
+    java.util.concurrent.CompletableFuture<CliRun> waiting =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> CliRun.of(concat(args("b", out), "-D", "output.lock-wait=30m")));
+    Files.createFile(resume);
+    assertThat(first.waitFor()).isZero();
+    CliRun second = waiting.get();
+    assertThat(second.code()).as(second.err()).isZero();
+
+    assertThat(tenureInProcess("b", "locked-clean-b").code()).isZero();
+    assertThat(snapshot(spark, dir.resolve(out)))
+        .isEqualTo(snapshot(spark, dir.resolve("locked-clean-b")));
+    assertThat(dir.resolve(out).resolve(io.tenure.io.RunLock.NAME)).doesNotExist();
+    assertThat(dir.resolve(out).resolve(OutputWriter.STAGING)).doesNotExist();
+  }
+
+  private static List<String> concat(List<String> a, String... more) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(List.of(more));
+    return out;
+  }
+
+  /**
+   * A table directory that cannot be moved (chattr +i on its parent) fails the publish: the tables
+   * already replaced are put back, the manifest is unchanged, and nothing is nested or lost.
+   */
+  @Test
+  void aPublishThatCannotMoveATableRestoresThePreviousOutput(SparkSession spark) throws Exception {
+    String out = "immutable-out";
+    copyOfA(out);
+    Path locked = dir.resolve(out).resolve("churn_rates");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("chattr", "+i", locked.toString()).start().waitFor() == 0,
+        "chattr +i needs root on a file system with attributes");
+    CliRun r;
+    try {
+      r = tenureInProcess("b", out);
+    } finally {
+      new ProcessBuilder("chattr", "-i", locked.toString()).start().waitFor();
+    }
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("Publishing outputs under")
+        .contains("The previous output of " + AS_OF + " was put back unchanged");
+    assertThat(snapshot(spark, dir.resolve(out))).isEqualTo(publishedA);
+    assertThat(manifest(dir.resolve(out))).isEqualTo(manifestA);
+    try (Stream<Path> nested = Files.list(locked.resolve("as_of=" + AS_OF))) {
+      assertThat(nested.filter(Files::isDirectory)).isEmpty();
+    }
+    assertThat(tenureInProcess("b", out).code()).isZero();
+    assertThat(snapshot(spark, dir.resolve(out))).isNotEqualTo(publishedA);
+  }
 }

@@ -1,0 +1,91 @@
+package io.tenure.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tenure.config.TenureSettings.LockSettings;
+import io.tenure.errors.TenureException;
+import io.tenure.testing.SparkExtension;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One run per output path; a lock whose run is gone is broken, a live one is respected. */
+@ExtendWith(SparkExtension.class)
+class RunLockTest {
+  static final LockSettings NO_WAIT = new LockSettings(Duration.ZERO, Duration.ofMinutes(5));
+  @TempDir Path root;
+
+  private Path lockOf(String runId, String host, long pid) throws Exception {
+    Path lock = root.resolve(RunLock.NAME);
+    Files.writeString(
+        lock,
+        String.format(
+            "{\"run_id\":\"%s\",\"host\":\"%s\",\"pid\":%d,\"acquired_at\":\"%s\"}",
+            runId, host, pid, Instant.now()));
+    return lock;
+  }
+
+  private static long endedPid() throws Exception {
+    Process p = new ProcessBuilder("true").start();
+    p.waitFor();
+    return p.pid();
+  }
+
+  @Test
+  void aSecondRunIsRefusedWhileTheFirstHoldsTheLockAndMayStartOnceItIsReleased(SparkSession spark) {
+    try (RunLock first = RunLock.acquire(spark, root.toString(), "first", NO_WAIT)) {
+      assertThatThrownBy(() -> RunLock.acquire(spark, root.toString(), "second", NO_WAIT))
+          .isInstanceOf(TenureException.class)
+          .hasMessageContaining("Another Tenure run is writing to " + root)
+          .hasMessageContaining("run first")
+          .hasMessageContaining("-D output.lock-wait=30m");
+      first.verify();
+    }
+    assertThat(root.resolve(RunLock.NAME)).doesNotExist();
+    RunLock.acquire(spark, root.toString(), "second", NO_WAIT).close();
+  }
+
+  @Test
+  void theLockOfARunWhoseProcessEndedOnThisHostIsBrokenAtOnce(SparkSession spark) throws Exception {
+    lockOf("killed", InetAddress.getLocalHost().getHostName(), endedPid());
+    try (RunLock lock = RunLock.acquire(spark, root.toString(), "next", NO_WAIT)) {
+      assertThat(Files.readString(root.resolve(RunLock.NAME))).contains("\"run_id\":\"next\"");
+    }
+    try (var files = Files.list(root)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void aFreshLockFromAnotherHostIsRespectedAndAnExpiredOneIsBroken(SparkSession spark)
+      throws Exception {
+    Path lock = lockOf("elsewhere-run", "another-host", 12345);
+    assertThatThrownBy(() -> RunLock.acquire(spark, root.toString(), "next", NO_WAIT))
+        .isInstanceOf(TenureException.class)
+        .hasMessageContaining("run elsewhere-run, host another-host");
+    Files.setLastModifiedTime(lock, FileTime.from(Instant.now().minus(Duration.ofMinutes(6))));
+    try (RunLock taken = RunLock.acquire(spark, root.toString(), "next", NO_WAIT)) {
+      assertThat(Files.readString(lock)).contains("\"run_id\":\"next\"");
+    }
+  }
+
+  @Test
+  void aRunWhoseLockWasBrokenDoesNotPublish(SparkSession spark) throws Exception {
+    try (RunLock lock = RunLock.acquire(spark, root.toString(), "slow", NO_WAIT)) {
+      Files.delete(root.resolve(RunLock.NAME));
+      lockOf("successor", "another-host", 1);
+      assertThatThrownBy(lock::verify)
+          .isInstanceOf(TenureException.class)
+          .hasMessageContaining("This run lost the lock");
+    }
+    assertThat(Files.readString(root.resolve(RunLock.NAME))).contains("successor");
+  }
+}
