@@ -250,7 +250,12 @@ public final class ConfigLoader {
         "quality",
         () ->
             new QualitySettings(
-                r.real("quality.max-quarantined-fraction"), earliest, allowed, currency, rates));
+                r.real("quality.max-quarantined-fraction"),
+                earliest,
+                allowed,
+                currency,
+                rates,
+                r.duration("quality.max-handle-time").toMillis() / 1000.0));
   }
 
   private static Config overrideConfig(Map<String, String> overrides) {

@@ -20,13 +20,16 @@ import java.util.TreeMap;
  *     (normalised: lower case, spaces and hyphens as underscores); an empty list accepts any value
  * @param currency the reporting currency (upper case); empty = the one currency of the data
  * @param rates per currency code, the factor that converts an amount into the reporting currency
+ * @param maxHandleSeconds a handle time above it (or not finite) is quarantined as {@code
+ *     implausible_handle_seconds}
  */
 public record QualitySettings(
     double maxQuarantinedFraction,
     Optional<LocalDate> earliestDate,
     Map<String, List<String>> allowedValues,
     Optional<String> currency,
-    Map<String, BigDecimal> rates) {
+    Map<String, BigDecimal> rates,
+    double maxHandleSeconds) {
 
   public QualitySettings {
     if (!(maxQuarantinedFraction >= 0 && maxQuarantinedFraction <= 1)) {
@@ -35,6 +38,10 @@ public record QualitySettings(
               + maxQuarantinedFraction);
     }
     Objects.requireNonNull(earliestDate, "earliestDate");
+    if (!(maxHandleSeconds > 0) || Double.isInfinite(maxHandleSeconds)) {
+      throw new IllegalArgumentException(
+          "max-handle-time must be a positive duration, got " + maxHandleSeconds + " s");
+    }
     Map<String, List<String>> values = new TreeMap<>();
     allowedValues.forEach(
         (k, v) -> values.put(k, v.stream().map(QualitySettings::enumValue).toList()));

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
@@ -26,6 +27,7 @@ import io.tenure.metrics.Periods;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -72,6 +74,9 @@ public final class InputReader {
   static final String RAW = "_raw";
   static final String SOURCE_FILE = "_source_file";
   static final String EVENT_DATE = "_event_date";
+
+  /** 2^53: above it a double no longer holds every integer, so ids would merge. */
+  private static final double MAX_EXACT_DOUBLE = 9_007_199_254_740_992.0;
 
   /** An ISO-8601 string that carries its own offset (Z, +hh:mm, +hhmm, +hh). */
   private static final String OFFSET_SUFFIX = "(?i)(z|[+-]\\d\\d(:?\\d\\d)?)$";
@@ -139,7 +144,12 @@ public final class InputReader {
     String eventColumn = InputContract.eventColumn(in.table());
     RowRules rules =
         new RowRules(
-            in.table(), present, settings.quality(), currencies, LocalDate.now(settings.zone()));
+            in.table(),
+            present,
+            settings.quality(),
+            currencies,
+            LocalDate.now(settings.zone()),
+            settings.zone());
     Dataset<Row> flagged =
         rules
             .normalise(cast)
@@ -226,6 +236,13 @@ public final class InputReader {
     Map<String, String> options = new LinkedHashMap<>();
     if (in.format().equals("csv")) {
       options.put("header", "true");
+    }
+    if (in.format().equals("parquet")) {
+      // Files from other writers (pandas, DuckDB, Hive) use the proleptic Gregorian calendar; a
+      // 0001-01-01 placeholder then reads as written and is quarantined by the earliest-date
+      // rule, instead of failing the run with READ_ANCIENT_DATETIME.
+      options.put("datetimeRebaseMode", "CORRECTED");
+      options.put("int96RebaseMode", "CORRECTED");
     }
     options.putAll(in.options());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
@@ -325,12 +342,21 @@ public final class InputReader {
   private Column convert(Column c, DataType found, LogicalType type) {
     return switch (type) {
       case ID -> {
-        boolean fractional =
-            found instanceof DoubleType
-                || found instanceof FloatType
-                || found instanceof DecimalType;
-        // A whole-number id stored as double must read the same as one stored as long.
-        Column id = fractional ? c.cast("long").cast("string") : c.cast("string");
+        // A whole-number id stored as double must read the same as one stored as long; a
+        // fractional one (292.5) or one beyond a double's exact integers (1e20) is no id at all:
+        // null, and quarantined as unparseable, never truncated into another customer's id.
+        Column id;
+        if (found instanceof DoubleType || found instanceof FloatType) {
+          Column d = c.cast("double");
+          id =
+              when(
+                  d.equalTo(floor(d)).and(abs(d).leq(MAX_EXACT_DOUBLE)),
+                  d.cast("long").cast("string"));
+        } else if (found instanceof DecimalType) {
+          id = when(c.equalTo(floor(c)), c.cast(DataTypes.createDecimalType(38, 0)).cast("string"));
+        } else {
+          id = c.cast("string");
+        }
         yield when(trim(id).equalTo(""), lit(null).cast("string")).otherwise(trim(id));
       }
       case TEXT -> {
@@ -340,7 +366,11 @@ public final class InputReader {
       case TIMESTAMP -> toInstant(c, found);
       case AMOUNT -> c.cast(AMOUNT_TYPE);
       case SECONDS -> c.cast("double");
-      case SCORE -> c.cast("double").cast("int");
+      case SCORE -> {
+        // 4.7 is no answer on a 1-5 scale: null (quarantined as unparseable), not 4.
+        Column d = c.cast("double");
+        yield when(d.equalTo(floor(d)).and(abs(d).leq(Integer.MAX_VALUE)), d.cast("int"));
+      }
       case FLAG -> {
         if (found instanceof StringType) {
           Column s = lower(trim(c));
@@ -380,14 +410,17 @@ public final class InputReader {
     private final QualitySettings quality;
     private final Currencies currencies;
     private final LocalDate today;
+    private final ZoneId zone;
 
     RowRules(
         TableKind table,
         Map<String, Column> present,
         QualitySettings quality,
         Currencies currencies,
-        LocalDate today) {
+        LocalDate today,
+        ZoneId zone) {
       this.today = today;
+      this.zone = zone;
       this.table = table;
       this.present = present;
       this.quality = quality;
@@ -449,6 +482,15 @@ public final class InputReader {
 
     Column reason() {
       List<Column[]> rules = new ArrayList<>();
+      // A value given in the source that does not convert to its type (an id of 292.5, a score
+      // of "five" or 4.7, a flag of "maybe") is a broken row, never silently null.
+      for (ColumnSpec spec : InputContract.columns(table)) {
+        if (spec.type() != LogicalType.TEXT && has(spec.name()) && !spec.required()) {
+          rules.add(rule(unconverted(spec.name()), "unparseable_" + spec.name()));
+        } else if (spec.type() == LogicalType.ID && has(spec.name())) {
+          rules.add(rule(unconverted(spec.name()), "unparseable_" + spec.name()));
+        }
+      }
       rules.add(rule(col("customer_id").isNull(), "missing_customer_id"));
       String event = InputContract.eventColumn(table);
       switch (table) {
@@ -474,19 +516,17 @@ public final class InputReader {
         }
         case INTERACTIONS -> {
           timestampRules(rules, event, true);
-          timestampRules(rules, "first_response_at", false);
-          timestampRules(rules, "closed_at", false);
           rules.add(rule(col("closed_at").lt(col("opened_at")), "closed_before_opened"));
           rules.add(rule(col("first_response_at").lt(col("opened_at")), "response_before_opened"));
           rules.add(rule(col("handle_seconds").lt(0), "negative_handle_seconds"));
+          // NaN sorts above every number in Spark, so this also catches NaN and Infinity.
           rules.add(
               rule(
-                  has("handle_seconds")
-                      ? col("handle_seconds")
-                          .isNull()
-                          .and(present.get("handle_seconds").isNotNull())
-                      : lit(false),
-                  "unparseable_handle_seconds"));
+                  col("handle_seconds").gt(quality.maxHandleSeconds()),
+                  "implausible_handle_seconds"));
+          for (String later : List.of("first_response_at", "closed_at", "surveyed_at")) {
+            rules.add(rule(afterToday(later), later + "_in_the_future"));
+          }
           rules.add(rule(not(col("csat").between(1, 5)), "csat_out_of_range"));
           rules.add(rule(not(col("nps").between(0, 10)), "nps_out_of_range"));
         }
@@ -507,8 +547,7 @@ public final class InputReader {
       }
       // A row dated after the day the run happens is a typo or a clock error; left in, it would
       // also move the default as-of date (the last event date) into the future.
-      rules.add(
-          rule(col(EVENT_DATE).gt(lit(java.sql.Date.valueOf(today.plusDays(1)))), "in_the_future"));
+      rules.add(rule(col(EVENT_DATE).gt(tomorrow()), "in_the_future"));
       if (quality.earliestDate().isPresent()) {
         Column first = lit(java.sql.Date.valueOf(quality.earliestDate().get()));
         rules.add(rule(col(EVENT_DATE).lt(first), "before_earliest_date"));
@@ -540,10 +579,25 @@ public final class InputReader {
     private void timestampRules(List<Column[]> rules, String name, boolean required) {
       if (required) {
         rules.add(rule(col(name).isNull(), unparseableOrMissing(name)));
-      } else if (has(name)) {
-        rules.add(
-            rule(col(name).isNull().and(present.get(name).isNotNull()), "unparseable_" + name));
       }
+    }
+
+    /** A canonical column that is null although its source holds a (non-blank) value. */
+    private Column unconverted(String name) {
+      Column source = present.get(name);
+      return col(name)
+          .isNull()
+          .and(source.isNotNull())
+          .and(trim(source.cast("string")).notEqual(""));
+    }
+
+    private Column tomorrow() {
+      return lit(java.sql.Date.valueOf(today.plusDays(1)));
+    }
+
+    /** A time whose local date is after the day the run happens (a typo or a clock error). */
+    private Column afterToday(String name) {
+      return has(name) ? Periods.localDate(col(name), zone).gt(tomorrow()) : lit(false);
     }
 
     /** "missing_x" when the source value is null, "unparseable_x" when it did not cast. */

@@ -276,4 +276,62 @@ class InputReaderTest {
         .extracting(e -> ((TenureException) e).exitCode())
         .isEqualTo(ExitCode.USAGE);
   }
+
+  /**
+   * Numeric ids must be whole numbers a double holds exactly: 292.5 and 292.9 are not customer
+   * "292", and 1e20 and 2e20 are not one customer.
+   */
+  @Test
+  void fractionalAndHugeNumericIdsAreQuarantinedNotTruncated(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Path tx = dir.resolve("tx");
+    spark
+        .sql(
+            "select * from values (7.0d, 'a'), (292.5d, 'b'), (292.9d, 'c'), (1e20d, 'd'),"
+                + " (2e20d, 'e'), (cast('NaN' as double), 'f') as t(customer_id, label)")
+        .selectExpr(
+            "customer_id",
+            "label",
+            "timestamp'2024-03-01 10:00:00' as occurred_at",
+            "cast(10 as decimal(10,2)) as amount")
+        .coalesce(1)
+        .write()
+        .parquet(tx.toString());
+    TenureSettings s = settings(tx, "parquet", "", "UTC");
+    ValidatedInput v =
+        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+    assertThat(sorted(v.flagged(), "_raw.label", "customer_id", "_reason"))
+        .containsExactly(
+            "a | 7 | null",
+            "b | null | unparseable_customer_id",
+            "c | null | unparseable_customer_id",
+            "d | null | unparseable_customer_id",
+            "e | null | unparseable_customer_id",
+            "f | null | unparseable_customer_id");
+  }
+
+  /**
+   * A 0001-01-01 placeholder in a file from another writer (here DuckDB) reads as written and is
+   * quarantined by the earliest-date rule, instead of stopping the run with READ_ANCIENT_DATETIME.
+   */
+  @Test
+  void anAncientPlaceholderTimestampIsQuarantinedNotFatal(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Path tx = Files.createDirectories(dir.resolve("tx"));
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("SET TimeZone = 'UTC'");
+      st.execute(
+          "COPY (SELECT * FROM (VALUES ('c1', TIMESTAMPTZ '0001-01-01 00:00:00+00', 10.0),"
+              + " ('c2', TIMESTAMPTZ '2024-01-05 10:00:00+00', 5.0)) t(customer_id, occurred_at,"
+              + " amount)) TO '"
+              + tx.resolve("part-0.parquet")
+              + "' (FORMAT PARQUET)");
+    }
+    TenureSettings s = settings(tx, "parquet", "", "UTC");
+    ValidatedInput v =
+        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+    assertThat(sorted(v.flagged(), "customer_id", "_reason"))
+        .containsExactly("c1 | before_earliest_date", "c2 | null");
+  }
 }

@@ -88,7 +88,19 @@ class RowRulesCatalogueTest {
         "csat_out_of_range,i11,c1,phone,2024-03-01T10:00:00Z,,,,6,",
         "nps_out_of_range,i12,c1,phone,2024-03-01T10:00:00Z,,,,,11",
         "unknown_channel,i13,c1,fax machine,2024-03-01T10:00:00Z,,,,,",
-        "duplicate_interaction_id,i1,c1,phone,2024-03-02T10:00:00Z,,,,,");
+        "duplicate_interaction_id,i1,c1,phone,2024-03-02T10:00:00Z,,,,,",
+        // Non-finite or implausible handle times would publish a NaN mean and an infinite p99.
+        "implausible_handle_seconds,i14,c1,phone,2024-03-01T10:00:00Z,,,NaN,,",
+        "implausible_handle_seconds,i15,c1,phone,2024-03-01T10:00:00Z,,,Infinity,,",
+        "implausible_handle_seconds,i16,c1,phone,2024-03-01T10:00:00Z,,,1e308,,",
+        "negative_handle_seconds,i17,c1,phone,2024-03-01T10:00:00Z,,,-Infinity,,",
+        // Scores that are not whole numbers on their scale are not truncated or dropped silently.
+        "unparseable_csat,i18,c1,phone,2024-03-01T10:00:00Z,,,,4.7,",
+        "unparseable_csat,i19,c1,phone,2024-03-01T10:00:00Z,,,,five,",
+        "unparseable_nps,i20,c1,phone,2024-03-01T10:00:00Z,,,,,10.5",
+        // A close decades ahead would give a p90 time to close of 75 years.
+        "closed_at_in_the_future,i21,c1,phone,2024-03-01T10:00:00Z,,2099-01-01T00:00:00Z,,,",
+        "first_response_at_in_the_future,i22,c1,phone,2024-03-01T10:00:00Z,2099-01-01T00:00:00Z,,,,");
     write(
         "customers.csv",
         "label,customer_id,signup_at,segment",
