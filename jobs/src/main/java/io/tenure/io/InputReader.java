@@ -125,7 +125,7 @@ public final class InputReader {
             spec.type().accepted(),
             f.dataType().simpleString());
       }
-      Column source = raw.col("`" + f.name() + "`");
+      Column source = raw.col(quoted(f.name()));
       present.put(spec.name(), col(RAW).getField(f.name()));
       typed.put(spec.name(), convert(source, f.dataType(), spec.type()));
     }
@@ -134,7 +134,7 @@ public final class InputReader {
     typed.forEach((name, c) -> projection.add(c.as(name)));
     // Derived columns (expressions) are kept in the raw row so that a quarantined row shows them.
     projection.add(
-        struct(Arrays.stream(raw.columns()).map(c -> raw.col("`" + c + "`")).toArray(Column[]::new))
+        struct(Arrays.stream(raw.columns()).map(c -> raw.col(quoted(c))).toArray(Column[]::new))
             .as(RAW));
     projection.add(input_file_name().as(SOURCE_FILE));
     Dataset<Row> cast = raw.select(projection.toArray(Column[]::new));
@@ -215,6 +215,11 @@ public final class InputReader {
           ? String.join(", ", codes.subList(0, SHOWN)) + ", ..."
           : String.join(", ", codes);
     }
+  }
+
+  /** A column name as Spark parses it: in backticks, a backtick inside doubled. */
+  static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 
   /** Adds the columns that {@code inputs.<table>.expressions} computes from source columns. */

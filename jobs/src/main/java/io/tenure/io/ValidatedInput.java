@@ -90,9 +90,15 @@ public final class ValidatedInput {
   public Dataset<Row> quarantined(LocalDate asOf, Optional<Pseudonymiser> pseudonymiser) {
     Column raw = col(InputReader.RAW);
     if (pseudonymiser.isPresent() && columns.contains("customer_id")) {
+      Pseudonymiser p = pseudonymiser.get();
       raw =
           raw.withField(
-              settings.sourceColumn("customer_id"), pseudonymiser.get().apply(col("customer_id")));
+              InputReader.quoted(settings.sourceColumn("customer_id")),
+              p.apply(col("customer_id")));
+      // An id computed by an expression: every source column it reads holds (part of) the id.
+      for (String source : feeding("customer_id")) {
+        raw = raw.withField(InputReader.quoted(source), p.apply(raw.getField(source)));
+      }
     }
     return flagged
         .where(col(InputReader.REASON).isNotNull().and(inScope(asOf)))
@@ -101,6 +107,32 @@ public final class ValidatedInput {
             col(InputReader.REASON).as(Quarantine.REASON),
             to_json(raw).as(Quarantine.ROW_JSON),
             col(InputReader.SOURCE_FILE).as(Quarantine.SOURCE_FILE));
+  }
+
+  /**
+   * The source columns that {@code canonical}'s expression reads, as named in the source row (none
+   * when the column is mapped, not computed).
+   */
+  List<String> feeding(String canonical) {
+    String expression = settings.expressions().get(canonical);
+    if (expression == null) {
+      return List.of();
+    }
+    List<String> referenced = new java.util.ArrayList<>();
+    scala.collection.Iterator<org.apache.spark.sql.catalyst.expressions.Attribute> it =
+        org.apache.spark.sql.functions.expr(expression).expr().references().iterator();
+    while (it.hasNext()) {
+      referenced.add(it.next().name().replace("`", ""));
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (org.apache.spark.sql.types.StructField f :
+        ((org.apache.spark.sql.types.StructType) flagged.schema().apply(InputReader.RAW).dataType())
+            .fields()) {
+      if (referenced.stream().anyMatch(r -> r.equalsIgnoreCase(f.name()))) {
+        out.add(f.name());
+      }
+    }
+    return out;
   }
 
   /** Whether a row's event date is on or before the as-of date (rows without one are kept). */

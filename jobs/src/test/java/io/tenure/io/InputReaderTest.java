@@ -334,4 +334,19 @@ class InputReaderTest {
     assertThat(sorted(v.flagged(), "customer_id", "_reason"))
         .containsExactly("c1 | before_earliest_date", "c2 | null");
   }
+
+  /** A source column's name is quoted wherever Tenure names it: a backtick in it is harmless. */
+  @Test
+  void columnNamesWithBackticksAreQuoted(SparkSession spark, @TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("tx.csv");
+    Files.writeString(
+        csv, "customer_id,occurred_at,amount,odd`name,`both`\nc1,2024-03-01T10:00:00Z,5,x,y\n");
+    TenureSettings s = settings(csv, "csv", "", "UTC");
+    ValidatedInput v =
+        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+    assertThat(sorted(v.flagged(), "customer_id", "_reason", "to_json(_raw)"))
+        .containsExactly(
+            "c1 | null | {\"customer_id\":\"c1\",\"occurred_at\":\"2024-03-01T10:00:00Z\","
+                + "\"amount\":\"5\",\"odd`name\":\"x\",\"`both`\":\"y\"}");
+  }
 }

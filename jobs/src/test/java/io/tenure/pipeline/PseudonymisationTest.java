@@ -114,4 +114,39 @@ class PseudonymisationTest {
     String manifest = Files.readString(Path.of(result.manifest()));
     assertThat(manifest).doesNotContain(KEY);
   }
+
+  /**
+   * With customer_id computed by an expression, every source column it reads is replaced in the
+   * quarantine too: no part of a clear id is left.
+   */
+  @Test
+  void anIdComputedByAnExpressionLeavesNoClearSourceColumnInTheQuarantine(
+      SparkSession spark, @TempDir Path dir) throws Exception {
+    Files.writeString(
+        dir.resolve("tx.csv"),
+        "shop,client no,occurred_at,amount\n"
+            + "s1,17850,2024-01-05T10:00:00Z,10\ns1,13047,2024-01-06T10:00:00Z,12\n"
+            + "s1,17850,2024-02-05T10:00:00Z,10\ns1,13047,not a date,12\n");
+    Path conf = dir.resolve("t.conf");
+    Files.writeString(
+        conf,
+        "tenure {\n inputs.transactions { path = \""
+            + dir.resolve("tx.csv")
+            + "\", format = csv, expressions { customer_id = \"concat(shop, '-', `client no`)\" } }\n"
+            + " output.path = \""
+            + dir.resolve("out")
+            + "\"\n quality.max-quarantined-fraction = 0.5\n"
+            + " privacy { pseudonymise-customer-ids = true, secret-env = TEST_KEY }\n}\n");
+    TenureSettings settings = ConfigLoader.load(conf.toFile(), Map.of());
+    new TenureJob(spark, settings, Set.of(), name -> name.equals("TEST_KEY") ? KEY : null)
+        .execute();
+    Row quarantined =
+        spark.read().parquet(dir.resolve("out/quarantine/as_of=2024-02-05").toString()).first();
+    assertThat(quarantined.getString(quarantined.fieldIndex("row_json")))
+        .doesNotContain("13047")
+        .contains("\"client no\":\"" + hmac("13047") + "\"")
+        .contains("\"shop\":\"" + hmac("s1") + "\"")
+        .contains(hmac("s1-13047"))
+        .contains("not a date");
+  }
 }
