@@ -124,7 +124,9 @@ public final class ConfigLoader {
                 new TenureSettings.LockSettings(
                     r.duration("output.lock-wait"), r.duration("output.lock-lease")));
     ZoneId zone = r.parse("time.zone", ZoneId::of);
-    ZoneId naiveZone = r.parse("time.naive-input-zone", ZoneId::of);
+    // Naive times in an export are local business time unless said otherwise.
+    ZoneId naiveZone =
+        t.getIsNull("time.naive-input-zone") ? zone : r.parse("time.naive-input-zone", ZoneId::of);
     Optional<LocalDate> asOf =
         t.getIsNull("as-of") ? Optional.empty() : Optional.of(r.parse("as-of", LocalDate::parse));
     Grain grain = r.parse("periods.grain", Grain::parse);

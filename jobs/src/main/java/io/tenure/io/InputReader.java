@@ -81,6 +81,12 @@ public final class InputReader {
   /** An ISO-8601 string that carries its own offset (Z, +hh:mm, +hhmm, +hh). */
   private static final String OFFSET_SUFFIX = "(?i)(z|[+-]\\d\\d(:?\\d\\d)?)$";
 
+  /** A time followed by a zone name or id: "10:00:00 CET", "10:00 Europe/Berlin". */
+  private static final String ZONE_SUFFIX = "\\d[ ]*[A-Za-z][A-Za-z_]*(/[A-Za-z_+-]+)*$";
+
+  /** A date without a time: yyyy-MM-dd. */
+  private static final String DATE_ONLY = "^\\d{4}-\\d{2}-\\d{2}$";
+
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
 
   private final SparkSession spark;
@@ -404,7 +410,12 @@ public final class InputReader {
       return to_utc_timestamp(c.cast("timestamp"), settings.zone().getId());
     }
     Column s = trim(c.cast("string"));
-    return when(s.rlike(OFFSET_SUFFIX), s.cast("timestamp"))
+    // A string with its own offset or zone is an instant; a date alone is a day of the business
+    // zone, as a DATE column is (and as CSV schema inference would read it); any other naive
+    // string is wall-clock time in the naive-input zone.
+    // (The date test comes first: "2024-08-01" ends like an offset, "-01".)
+    return when(s.rlike(DATE_ONLY), to_utc_timestamp(s.cast("timestamp"), settings.zone().getId()))
+        .when(s.rlike(OFFSET_SUFFIX).or(s.rlike(ZONE_SUFFIX)), s.cast("timestamp"))
         .otherwise(to_utc_timestamp(s.cast("timestamp"), naive));
   }
 

@@ -349,4 +349,57 @@ class InputReaderTest {
             "c1 | null | {\"customer_id\":\"c1\",\"occurred_at\":\"2024-03-01T10:00:00Z\","
                 + "\"amount\":\"5\",\"odd`name\":\"x\",\"`both`\":\"y\"}");
   }
+
+  /**
+   * Business zone New York, naive zone Tokyo: a zone named in the string wins (never shifted
+   * twice), a date alone is a New York day (as a DATE column is), other naive times are Tokyo time.
+   */
+  @Test
+  void zonesNamedInStringsAndDateOnlyStrings(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Path csv = dir.resolve("tx.csv");
+    Files.writeString(
+        csv,
+        String.join(
+            "\n",
+            "id,customer_id,occurred_at,amount",
+            "a,c1,2024-05-01T10:00:00 CET,1",
+            "b,c1,2024-05-01 10:00:00 Europe/Berlin,1",
+            "c,c1,2024-08-01,1",
+            "d,c1,2024-08-01 09:00:00,1",
+            "e,c1,2024-08-01T09:00:00+02:00,1"));
+    Path conf = dir.resolve("z.conf");
+    Files.writeString(
+        conf,
+        "tenure { inputs.transactions { path = \""
+            + csv
+            + "\", format = csv, columns { transaction_id = id } }\n output.path = \"/tmp/unused\"\n"
+            + " time { zone = \"America/New_York\", naive-input-zone = \"Asia/Tokyo\" } }");
+    TenureSettings s = ConfigLoader.load(conf.toFile(), Map.of());
+    ValidatedInput v =
+        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+    assertThat(
+            sorted(
+                v.flagged(),
+                "transaction_id",
+                "date_format(occurred_at, \"yyyy-MM-dd'T'HH:mm'Z'\")",
+                "cast(_event_date as string)"))
+        .containsExactly(
+            "a | 2024-05-01T08:00Z | 2024-05-01",
+            "b | 2024-05-01T08:00Z | 2024-05-01",
+            "c | 2024-08-01T04:00Z | 2024-08-01",
+            "d | 2024-08-01T00:00Z | 2024-07-31",
+            "e | 2024-08-01T07:00Z | 2024-08-01");
+  }
+
+  @Test
+  void naiveTimesDefaultToTheBusinessZone(@TempDir Path dir) throws Exception {
+    Path conf = dir.resolve("n.conf");
+    Files.writeString(
+        conf,
+        "tenure { inputs.transactions.path = \"/x\"\n output.path = \"/y\"\n"
+            + " time.zone = \"Europe/Berlin\" }");
+    assertThat(ConfigLoader.load(conf.toFile(), Map.of()).naiveInputZone())
+        .isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
+  }
 }
