@@ -257,7 +257,10 @@ public final class ConfigLoader {
                 allowed,
                 currency,
                 rates,
-                r.duration("quality.max-handle-time").toMillis() / 1000.0));
+                r.duration("quality.max-handle-time").toMillis() / 1000.0,
+                t.getIsNull("quality.max-days-after-data")
+                    ? Optional.empty()
+                    : Optional.of(r.integer("quality.max-days-after-data"))));
   }
 
   private static Config overrideConfig(Map<String, String> overrides) {

@@ -22,6 +22,8 @@ import java.util.TreeMap;
  * @param rates per currency code, the factor that converts an amount into the reporting currency
  * @param maxHandleSeconds a handle time above it (or not finite) is quarantined as {@code
  *     implausible_handle_seconds}
+ * @param maxDaysAfterData a run whose as-of date is more days than this after the newest event
+ *     stops (exit 3); empty = no limit
  */
 public record QualitySettings(
     double maxQuarantinedFraction,
@@ -29,7 +31,8 @@ public record QualitySettings(
     Map<String, List<String>> allowedValues,
     Optional<String> currency,
     Map<String, BigDecimal> rates,
-    double maxHandleSeconds) {
+    double maxHandleSeconds,
+    Optional<Integer> maxDaysAfterData) {
 
   public QualitySettings {
     if (!(maxQuarantinedFraction >= 0 && maxQuarantinedFraction <= 1)) {
@@ -38,6 +41,10 @@ public record QualitySettings(
               + maxQuarantinedFraction);
     }
     Objects.requireNonNull(earliestDate, "earliestDate");
+    if (maxDaysAfterData.isPresent() && maxDaysAfterData.get() < 0) {
+      throw new IllegalArgumentException(
+          "max-days-after-data must be at least 0, got " + maxDaysAfterData.get());
+    }
     if (!(maxHandleSeconds > 0) || Double.isInfinite(maxHandleSeconds)) {
       throw new IllegalArgumentException(
           "max-handle-time must be a positive duration, got " + maxHandleSeconds + " s");

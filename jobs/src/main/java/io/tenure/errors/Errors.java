@@ -51,6 +51,30 @@ public final class Errors {
         null);
   }
 
+  public static TenureException asOfInTheFuture(
+      java.time.LocalDate asOf, java.time.LocalDate today, java.time.ZoneId zone) {
+    return new TenureException(
+        ExitCode.USAGE,
+        String.format(
+            "The as-of date %s is after today (%s in %s): a run describes days that have"
+                + " happened. Pass --as-of %s or earlier.",
+            asOf, today, zone, today),
+        null);
+  }
+
+  public static TenureException asOfAfterData(
+      java.time.LocalDate asOf, java.time.LocalDate lastEvent, long days, int allowed) {
+    return new TenureException(
+        ExitCode.INVALID_INPUT,
+        String.format(
+            "The as-of date %s is %d days after the newest event in the inputs (%s); more than"
+                + " %d days would count customers as churned only because their latest data is"
+                + " missing. Check that the newest data has been loaded, or allow the gap with -D"
+                + " quality.max-days-after-data=<days> (null = no limit).",
+            asOf, days, lastEvent, allowed),
+        null);
+  }
+
   public static TenureException usage(String message) {
     return new TenureException(ExitCode.USAGE, message, null);
   }

@@ -347,21 +347,22 @@ public final class TenureJob {
                     kind.key() + ":profile",
                     "Validate and count " + kind.key(),
                     () -> InputProfile.DailyCounts.of(v))));
+    Optional<LocalDate> lastEvent =
+        counts.entrySet().stream()
+            .filter(e -> e.getKey() != TableKind.CUSTOMERS)
+            .map(e -> e.getValue().lastUsableDate())
+            .flatMap(Optional::stream)
+            .max(LocalDate::compareTo);
     LocalDate asOf =
         settings
             .asOf()
-            .or(
-                () ->
-                    counts.entrySet().stream()
-                        .filter(e -> e.getKey() != TableKind.CUSTOMERS)
-                        .map(e -> e.getValue().lastUsableDate())
-                        .flatMap(Optional::stream)
-                        .max(LocalDate::compareTo))
+            .or(() -> lastEvent)
             .orElseThrow(
                 () ->
                     Errors.emptyInput(
                         TableKind.TRANSACTIONS.key(),
                         settings.input(TableKind.TRANSACTIONS).orElseThrow().path()));
+    checkAsOf(asOf, lastEvent);
     List<InputProfile> profiles = new ArrayList<>();
     counts.values().forEach(c -> profiles.add(c.profile(asOf)));
     InputProfile tx = profiles.get(0);
@@ -386,6 +387,24 @@ public final class TenureJob {
           asOf);
     }
     return new Prepared(inputs, profiles, asOf, settings.zone());
+  }
+
+  /**
+   * An as-of date after today describes days that have not happened; one long after the newest
+   * event (a load that did not arrive) would count every customer as churned by inactivity.
+   */
+  private void checkAsOf(LocalDate asOf, Optional<LocalDate> lastEvent) {
+    LocalDate today = LocalDate.now(settings.zone());
+    if (asOf.isAfter(today)) {
+      throw Errors.asOfInTheFuture(asOf, today, settings.zone());
+    }
+    Optional<Integer> allowed = settings.quality().maxDaysAfterData();
+    if (lastEvent.isPresent() && allowed.isPresent()) {
+      long days = java.time.temporal.ChronoUnit.DAYS.between(lastEvent.get(), asOf);
+      if (days > allowed.get()) {
+        throw Errors.asOfAfterData(asOf, lastEvent.get(), days, allowed.get());
+      }
+    }
   }
 
   private void checkQuarantineShare(InputProfile p) {

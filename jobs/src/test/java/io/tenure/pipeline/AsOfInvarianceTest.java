@@ -165,7 +165,8 @@ class AsOfInvarianceTest {
           .set("time.zone = \"" + zone + "\"")
           .set("churn.inactivity-days = 30")
           .set("cohort.breakdown = segment")
-          .set("quality.max-quarantined-fraction = 1.0");
+          .set("quality.max-quarantined-fraction = 1.0")
+          .set("quality.max-days-after-data = null");
     }
 
     private static Row money(Random rnd, String id, Instant t, String kind) {

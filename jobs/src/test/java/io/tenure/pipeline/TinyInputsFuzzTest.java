@@ -166,7 +166,8 @@ class TinyInputsFuzzTest {
               .set("periods.grain = " + grain)
               .set("time.zone = \"" + zone + "\"")
               // Refunds before any purchase are common here; the limit is not what is tested.
-              .set("quality.max-quarantined-fraction = 1.0");
+              .set("quality.max-quarantined-fraction = 1.0")
+              .set("quality.max-days-after-data = null");
       if (cancellations != null) {
         run.input("cancellations", Rows.CANCELLATIONS, cancellations);
       }

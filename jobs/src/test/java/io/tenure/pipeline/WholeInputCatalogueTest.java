@@ -207,4 +207,28 @@ class WholeInputCatalogueTest {
       }
     }
   }
+
+  @Test
+  void anAsOfDateAfterTodayIsAUsageError(SparkSession spark) throws Exception {
+    Path tx = parquet(transactions(spark), "tx");
+    CliRun r = tenure("run", tx, "as-of = \"2999-06-30\"");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("The as-of date 2999-06-30 is after today");
+  }
+
+  /** Data ends 2024-02-05: as of 2024-06-30 every customer would have churned by inactivity. */
+  @Test
+  void anAsOfDateLongAfterTheNewestEventStopsUnlessAllowed(SparkSession spark) throws Exception {
+    Path tx = parquet(transactions(spark), "tx");
+    CliRun r = tenure("run", tx, "as-of = \"2024-06-30\"");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err())
+        .contains(
+            "The as-of date 2024-06-30 is 146 days after the newest event in the inputs"
+                + " (2024-02-05)")
+        .contains("-D quality.max-days-after-data=<days>");
+    CliRun allowed =
+        tenure("run", tx, "as-of = \"2024-06-30\"", "quality.max-days-after-data = null");
+    assertThat(allowed.code()).as(allowed.err()).isZero();
+  }
 }
