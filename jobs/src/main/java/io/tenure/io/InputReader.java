@@ -84,6 +84,9 @@ public final class InputReader {
   /** A time followed by a zone name or id: "10:00:00 CET", "10:00 Europe/Berlin". */
   private static final String ZONE_SUFFIX = "\\d[ ]*[A-Za-z][A-Za-z_]*(/[A-Za-z_+-]+)*$";
 
+  /** Spark's corrupt-record column of a CSV input: the whole line of a malformed record. */
+  static final String CORRUPT_RECORD = "_corrupt_record";
+
   /** A date without a time: yyyy-MM-dd. */
   private static final String DATE_ONLY = "^\\d{4}-\\d{2}-\\d{2}$";
 
@@ -100,7 +103,7 @@ public final class InputReader {
   /** Reads and validates one configured input. */
   public ValidatedInput read(InputSettings in) {
     Dataset<Row> loaded = load(in);
-    List<String> rawColumns = Arrays.asList(loaded.columns());
+    List<String> rawColumns = sourceColumns(loaded);
     Dataset<Row> raw = derive(loaded, in);
     boolean textSource = in.format().equals("csv");
 
@@ -155,7 +158,8 @@ public final class InputReader {
             settings.quality(),
             currencies,
             LocalDate.now(settings.zone()),
-            settings.zone());
+            settings.zone(),
+            textSource ? textColumns(raw) : List.of());
     Dataset<Row> flagged =
         rules
             .normalise(cast)
@@ -223,6 +227,22 @@ public final class InputReader {
     }
   }
 
+  /** The columns of the source itself, without Spark's corrupt-record column. */
+  private static List<String> sourceColumns(Dataset<Row> df) {
+    return Arrays.stream(df.columns()).filter(c -> !c.equals(CORRUPT_RECORD)).toList();
+  }
+
+  /** The string columns of a text source (CSV), as read. */
+  private static List<String> textColumns(Dataset<Row> raw) {
+    List<String> out = new ArrayList<>();
+    for (StructField f : raw.schema().fields()) {
+      if (f.dataType() instanceof StringType) {
+        out.add(f.name());
+      }
+    }
+    return out;
+  }
+
   /** A column name as Spark parses it: in backticks, a backtick inside doubled. */
   static String quoted(String name) {
     return "`" + name.replace("`", "``") + "`";
@@ -237,7 +257,7 @@ public final class InputReader {
         out.schema();
       } catch (Exception ex) {
         throw Errors.badExpression(
-            in.columnKey(e.getKey()), e.getValue(), String.join(", ", source.columns()), ex);
+            in.columnKey(e.getKey()), e.getValue(), String.join(", ", sourceColumns(source)), ex);
       }
     }
     return out;
@@ -245,8 +265,13 @@ public final class InputReader {
 
   private Dataset<Row> load(InputSettings in) {
     Map<String, String> options = new LinkedHashMap<>();
-    if (in.format().equals("csv")) {
+    boolean csv = in.format().equals("csv");
+    if (csv) {
       options.put("header", "true");
+      // A quoted field may hold a newline; read line by line, it would split one record into
+      // two (and invent a customer). Malformed records are kept whole, to be quarantined.
+      options.put("multiLine", "true");
+      options.put("mode", "PERMISSIVE");
     }
     if (in.format().equals("parquet")) {
       // Files from other writers (pandas, DuckDB, Hive) use the proleptic Gregorian calendar; a
@@ -264,6 +289,17 @@ public final class InputReader {
     try {
       df = spark.read().format(in.format()).options(options).load(in.path());
       df.schema(); // forces file listing and schema inference now, inside this try
+      if (csv && df.columns().length > 0) {
+        // Spark fills its corrupt-record column only when the schema names it.
+        df =
+            spark
+                .read()
+                .format("csv")
+                .options(options)
+                .option("columnNameOfCorruptRecord", CORRUPT_RECORD)
+                .schema(df.schema().add(CORRUPT_RECORD, DataTypes.StringType))
+                .load(in.path());
+      }
     } catch (Exception e) {
       return unreadable(in, conf, e);
     }
@@ -427,6 +463,7 @@ public final class InputReader {
     private final Currencies currencies;
     private final LocalDate today;
     private final ZoneId zone;
+    private final List<String> textColumns;
 
     RowRules(
         TableKind table,
@@ -434,9 +471,11 @@ public final class InputReader {
         QualitySettings quality,
         Currencies currencies,
         LocalDate today,
-        ZoneId zone) {
+        ZoneId zone,
+        List<String> textColumns) {
       this.today = today;
       this.zone = zone;
+      this.textColumns = textColumns;
       this.table = table;
       this.present = present;
       this.quality = quality;
@@ -498,6 +537,18 @@ public final class InputReader {
 
     Column reason() {
       List<Column[]> rules = new ArrayList<>();
+      if (textColumns.contains(CORRUPT_RECORD)) {
+        rules.add(rule(col(RAW).getField(CORRUPT_RECORD).isNotNull(), "malformed_record"));
+      }
+      if (!textColumns.isEmpty()) {
+        // Bytes that are not valid in the configured encoding read as U+FFFD; two different ids
+        // would collapse into one, so the row is not used.
+        Column replaced = lit(false);
+        for (String c : textColumns) {
+          replaced = replaced.or(coalesce(col(RAW).getField(c).contains("\uFFFD"), lit(false)));
+        }
+        rules.add(rule(replaced, "undecodable_text"));
+      }
       // A value given in the source that does not convert to its type (an id of 292.5, a score
       // of "five" or 4.7, a flag of "maybe") is a broken row, never silently null.
       for (ColumnSpec spec : InputContract.columns(table)) {

@@ -402,4 +402,37 @@ class InputReaderTest {
     assertThat(ConfigLoader.load(conf.toFile(), Map.of()).naiveInputZone())
         .isEqualTo(java.time.ZoneId.of("Europe/Berlin"));
   }
+
+  /**
+   * Latin-1 bytes read as UTF-8 become U+FFFD, which would merge "Zoë" and "Zoé" into one id: such
+   * rows are quarantined; read with their real encoding, they are two customers.
+   */
+  @Test
+  void undecodableTextIsQuarantinedAndTheEncodingOptionReadsIt(
+      SparkSession spark, @TempDir Path dir) throws Exception {
+    Path csv = dir.resolve("tx.csv");
+    Files.write(
+        csv,
+        ("customer_id,occurred_at,amount\nZo\u00eb,2024-03-01T10:00:00Z,5\n"
+                + "Zo\u00e9,2024-03-01T11:00:00Z,6\nann,2024-03-01T12:00:00Z,7\n")
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    TenureSettings utf8 = settings(csv, "csv", "", "UTC");
+    ValidatedInput v =
+        new InputReader(spark, utf8).read(utf8.input(TableKind.TRANSACTIONS).orElseThrow());
+    assertThat(sorted(v.flagged(), "cast(amount as int)", "_reason"))
+        .containsExactly("5 | undecodable_text", "6 | undecodable_text", "7 | null");
+
+    Path conf = dir.resolve("latin1.conf");
+    Files.writeString(
+        conf,
+        "tenure { inputs.transactions { path = \""
+            + csv
+            + "\", format = csv, options { encoding = \"ISO-8859-1\" } }\n"
+            + " output.path = \"/tmp/unused\" }");
+    TenureSettings latin1 = ConfigLoader.load(conf.toFile(), Map.of());
+    ValidatedInput w =
+        new InputReader(spark, latin1).read(latin1.input(TableKind.TRANSACTIONS).orElseThrow());
+    assertThat(sorted(w.flagged(), "customer_id", "_reason"))
+        .containsExactly("Zo\u00e9 | null", "Zo\u00eb | null", "ann | null");
+  }
 }

@@ -58,7 +58,11 @@ class RowRulesCatalogueTest {
         "in_the_future,t15,c1,2999-01-01T00:00:00Z,10.00,EUR,purchase,web",
         "duplicate_transaction_id,t1,c1,2024-03-05T10:00:00Z,10.00,EUR,purchase,web",
         "refund_without_purchase,t16,c3,2024-03-01T10:00:00Z,5.00,EUR,refund,web",
-        "refund_without_purchase,t17,c2,2024-03-02T10:00:00Z,5.00,EUR,refund,web");
+        "refund_without_purchase,t17,c2,2024-03-02T10:00:00Z,5.00,EUR,refund,web",
+        // A quoted newline stays inside its record instead of starting a phantom one.
+        "unknown_channel,t20,c1,2024-03-01T10:00:00Z,10.00,EUR,purchase,\"carrier\npigeon\"",
+        // One field too many: the record is malformed, kept whole in the quarantine.
+        "malformed_record,t21,c1,2024-03-01T10:00:00Z,10.00,EUR,purchase,web,surplus");
     write(
         "cancellations.csv",
         "label,customer_id,cancelled_at,kind,reason",
