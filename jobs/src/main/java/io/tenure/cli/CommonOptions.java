@@ -1,6 +1,7 @@
 package io.tenure.cli;
 
 import io.tenure.config.ConfigLoader;
+import io.tenure.config.Dates;
 import io.tenure.config.TenureSettings;
 import io.tenure.errors.Errors;
 import java.io.File;
@@ -41,7 +42,8 @@ final class CommonOptions {
       try {
         s = s.withAsOf(LocalDate.parse(asOf));
       } catch (DateTimeParseException e) {
-        throw Errors.usage("Invalid --as-of '" + asOf + "': expected yyyy-MM-dd, e.g. 2024-12-31.");
+        throw Errors.usage(
+            "Invalid --as-of '" + asOf + "': " + Dates.problem(asOf, e.getMessage()) + ".");
       }
     }
     return s;

@@ -352,7 +352,10 @@ public final class ConfigLoader {
       try {
         return parser.apply(raw);
       } catch (IllegalArgumentException | DateTimeException e) {
-        String why = e instanceof DateTimeParseException ? "expected yyyy-MM-dd" : e.getMessage();
+        String why =
+            e instanceof DateTimeParseException
+                ? Dates.problem(raw, e.getMessage())
+                : e.getMessage();
         throw Errors.config(origin, ROOT + "." + path, "invalid value '" + raw + "': " + why);
       }
     }
@@ -371,11 +374,22 @@ public final class ConfigLoader {
       return out;
     }
 
+    /**
+     * Builds a settings record; its range errors start with the offending key ("inactivity-days
+     * must be ..."), which is then named in full (tenure.churn.inactivity-days), not the group.
+     */
     <T> T build(String path, java.util.function.Supplier<T> ctor) {
       try {
         return ctor.get();
       } catch (IllegalArgumentException e) {
-        throw Errors.config(origin, ROOT + "." + path, e.getMessage());
+        String message = String.valueOf(e.getMessage());
+        String first = message.split("[ :]", 2)[0];
+        String group = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : path;
+        String key =
+            t.hasPathOrNull(group + "." + first)
+                ? group + "." + first
+                : t.hasPathOrNull(path + "." + first) ? path + "." + first : path;
+        throw Errors.config(origin, ROOT + "." + key, message);
       }
     }
 

@@ -91,12 +91,25 @@ public final class Errors {
             column,
             found,
             key,
-            csv
-                ? " A CSV file's first line must be its header; without one, set "
-                    + key.replaceFirst("\\.(columns|expressions)\\..*$", "")
-                    + ".options.header = false and map the columns _c0, _c1, ..."
-                : ""),
+            csv ? csvHint(found, key.replaceFirst("\\.(columns|expressions)\\..*$", "")) : ""),
         null);
+  }
+
+  /**
+   * A header read as one column that holds ';', tab or '|' is a file with another delimiter;
+   * otherwise the first line may not be a header at all.
+   */
+  private static String csvHint(String found, String input) {
+    for (String d : new String[] {";", "\t", "|"}) {
+      if (!found.contains(",") && found.contains(d)) {
+        return String.format(
+            " The header looks %s-separated: set %s.options.delimiter = \"%s\".",
+            d.equals("\t") ? "tab" : "'" + d + "'", input, d.equals("\t") ? "\\t" : d);
+      }
+    }
+    return " A CSV file's first line must be its header; without one, set "
+        + input
+        + ".options.header = false and map the columns _c0, _c1, ...";
   }
 
   public static TenureException wrongType(
@@ -117,8 +130,19 @@ public final class Errors {
         String.format(
             "Cannot read input table '%s' at %s (set by %s.path): %s. Fix: check the path and"
                 + " format, or remove the table from the config if it is optional.",
-            table, path, key, rootMessage(e)),
+            table, path, key, rootMessage(e).replaceAll("[.\\s]+$", "")),
         e);
+  }
+
+  public static TenureException danglingLink(String table, String key, String link) {
+    return new TenureException(
+        ExitCode.INVALID_INPUT,
+        String.format(
+            "Input table '%s' (%s.path): %s is a symbolic link whose target does not exist, so"
+                + " its rows cannot be read. Fix the link or remove it; Tenure does not skip input"
+                + " files silently.",
+            table, key, link),
+        null);
   }
 
   public static TenureException mixedCurrencies(String table, String key, String currencies) {

@@ -227,6 +227,37 @@ public final class InputReader {
     }
   }
 
+  /**
+   * A symbolic link under a local input path whose target is gone: Spark would skip that file
+   * without a word, and its rows would be missing from every table.
+   */
+  private static Optional<String> danglingLink(InputSettings in) {
+    java.nio.file.Path root;
+    try {
+      java.net.URI uri = new java.net.URI(in.path());
+      if (uri.getScheme() != null && !uri.getScheme().equals("file")) {
+        return Optional.empty();
+      }
+      root =
+          uri.getScheme() == null ? java.nio.file.Path.of(in.path()) : java.nio.file.Path.of(uri);
+    } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+      return Optional.empty(); // a glob or an unusual path: Spark reports it
+    }
+    if (!java.nio.file.Files.isDirectory(root)) {
+      return java.nio.file.Files.isSymbolicLink(root) && !java.nio.file.Files.exists(root)
+          ? Optional.of(root.toString())
+          : Optional.empty();
+    }
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(root)) {
+      return files
+          .filter(f -> java.nio.file.Files.isSymbolicLink(f) && !java.nio.file.Files.exists(f))
+          .map(f -> f.toString())
+          .findFirst();
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The columns of the source itself, without Spark's corrupt-record column. */
   private static List<String> sourceColumns(Dataset<Row> df) {
     return Arrays.stream(df.columns()).filter(c -> !c.equals(CORRUPT_RECORD)).toList();
@@ -282,6 +313,11 @@ public final class InputReader {
     }
     options.putAll(in.options());
     Configuration conf = spark.sparkContext().hadoopConfiguration();
+    danglingLink(in)
+        .ifPresent(
+            link -> {
+              throw Errors.danglingLink(in.table().key(), in.table().configPath(), link);
+            });
     boolean parquet = in.format().equals("parquet");
     // Footers first: a corrupt file is named before Spark's own schema inference trips on it.
     Map<String, MessageType> footers = parquet ? ParquetFooters.read(in, conf) : Map.of();

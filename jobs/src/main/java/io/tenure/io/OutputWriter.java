@@ -152,9 +152,17 @@ public final class OutputWriter {
       delete(fs, manifest);
       move(fs, tmp, manifest);
       FaultInjection.point("publish:committed");
-    } catch (IOException e) {
+    } catch (IOException | org.apache.hadoop.fs.FSError e) {
+      // Hadoop reports a full or failing local disk as FSError, an Error, not an IOException.
+      String cause = String.valueOf(e.getMessage());
+      String hint =
+          cause.contains("No space left")
+              ? " (the disk is full: free space under " + root + ")"
+              : cause.contains("Permission denied") || cause.contains("AccessDenied")
+                  ? " (no permission: the output path must be writable by this user)"
+                  : "";
       throw Errors.failure(
-          "Publishing outputs under " + root + " failed: " + e.getMessage() + ". " + undo(fs), e);
+          "Publishing outputs under " + root + " failed: " + cause + hint + ". " + undo(fs), e);
     }
     try {
       delete(fs, staging);
@@ -181,6 +189,39 @@ public final class OutputWriter {
           + new Path(staging, PREVIOUS)
           + ", and the next run of the date puts it back before anything else. Fix the cause"
           + " (permissions, space) and re-run the date.";
+    }
+  }
+
+  /**
+   * The entries of the manifest in place for tables this run does not replace and that are still
+   * published (a run with {@code --only} keeps them listed), each marked with the run that wrote
+   * it.
+   */
+  public Map<String, Object> keptFromEarlierRun(java.util.Set<String> replaced) {
+    Map<String, Object> kept = new LinkedHashMap<>();
+    FileSystem fs = fs();
+    try {
+      if (!fs.exists(manifest())) {
+        return kept;
+      }
+      com.fasterxml.jackson.databind.JsonNode m;
+      try (InputStream in = fs.open(manifest())) {
+        m = MAPPER.readTree(in);
+      }
+      String earlierRun = m.path("run_id").asText();
+      var fields = m.path("outputs").fields();
+      while (fields.hasNext()) {
+        var e = fields.next();
+        if (!replaced.contains(e.getKey()) && fs.exists(target(e.getKey()))) {
+          Map<String, Object> entry = MAPPER.convertValue(e.getValue(), Map.class);
+          entry.putIfAbsent("run_id", earlierRun);
+          kept.put(e.getKey(), entry);
+        }
+      }
+      return kept;
+    } catch (IOException e) {
+      LOG.warn("Could not read the earlier manifest {}: {}", manifest(), e.getMessage());
+      return kept;
     }
   }
 

@@ -23,6 +23,7 @@ final class Manifest {
       Duration duration,
       List<InputProfile> inputs,
       Map<String, Long> outputs,
+      Map<String, Object> keptOutputs,
       Map<String, String> skipped) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("tenure_version", Version.get());
@@ -53,6 +54,8 @@ final class Manifest {
           t.put("path", settings.outputPath() + "/" + table + "/as_of=" + asOf);
           out.put(table, t);
         });
+    // Tables of this date that a run with --only did not recompute stay listed, with their run.
+    keptOutputs.forEach(out::putIfAbsent);
     m.put("outputs", out);
     m.put("skipped", skipped);
     try {

@@ -108,7 +108,16 @@ public final class TenureJob {
       Map<String, Long> outputs = explained(() -> doExecute(p, writer, work));
       Duration duration = Duration.between(started, Instant.now());
       String json =
-          Manifest.json(runId, p.asOf, settings, started, duration, p.profiles, outputs, skipped);
+          Manifest.json(
+              runId,
+              p.asOf,
+              settings,
+              started,
+              duration,
+              p.profiles,
+              outputs,
+              writer.keptFromEarlierRun(outputs.keySet()),
+              skipped);
       lock.verify();
       String manifest =
           Stages.run(spark, "publish", "Publish outputs", () -> writer.publish(json).toString());

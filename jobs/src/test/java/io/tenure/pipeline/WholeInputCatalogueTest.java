@@ -231,4 +231,87 @@ class WholeInputCatalogueTest {
         tenure("run", tx, "as-of = \"2024-06-30\"", "quality.max-days-after-data = null");
     assertThat(allowed.code()).as(allowed.err()).isZero();
   }
+
+  @Test
+  void anImpossibleAsOfDateIsNamedAsSuch(SparkSession spark) throws Exception {
+    Path tx = parquet(transactions(spark), "tx");
+    tenure("validate", tx);
+    CliRun r =
+        CliRun.of("run", "--conf", dir.resolve("tenure.conf").toString(), "--as-of", "2024-02-30");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains(
+            "Invalid --as-of '2024-02-30': 2024-02-30 is not a calendar date (Invalid date"
+                + " 'FEBRUARY 30')");
+  }
+
+  @Test
+  void aRangeErrorNamesTheKeyItself(SparkSession spark) throws Exception {
+    Path tx = parquet(transactions(spark), "tx");
+    CliRun r = tenure("validate", tx, "churn.inactivity-days = 0");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("at key 'tenure.churn.inactivity-days': inactivity-days must be at least 1");
+  }
+
+  @Test
+  void aSemicolonSeparatedCsvGetsADelimiterHint() throws Exception {
+    Path csv = dir.resolve("tx.csv");
+    Files.writeString(csv, "customer_id;occurred_at;amount\nc1;2024-01-05T10:00:00Z;10\n");
+    CliRun r = tenure("validate", csv, "inputs.transactions.format = csv");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err())
+        .contains(
+            "The header looks ';'-separated: set tenure.inputs.transactions.options.delimiter ="
+                + " \";\"");
+  }
+
+  @Test
+  void aDanglingSymlinkedInputFileIsNamedNotSkipped(SparkSession spark) throws Exception {
+    Path tx = parquet(transactions(spark), "tx");
+    Path link = tx.resolve("part-99999.parquet");
+    Files.createSymbolicLink(link, dir.resolve("gone.parquet"));
+    CliRun r = tenure("validate", tx);
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err())
+        .contains(link + " is a symbolic link whose target does not exist")
+        .contains("(tenure.inputs.transactions.path)");
+  }
+
+  @Test
+  void aMissingPathMessageEndsItsSentencesOnce() throws Exception {
+    CliRun r = tenure("validate", dir.resolve("nowhere"));
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err()).contains("Cannot read input table 'transactions'").doesNotContain("..");
+  }
+
+  @Test
+  void anOutputPathThatCannotBeCreatedNamesThePermissionProblem(SparkSession spark)
+      throws Exception {
+    Path tx = parquet(transactions(spark), "tx");
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    CliRun r = tenure("run", tx, "output.path = \"" + file.resolve("out") + "\"");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("tenure: Cannot take the lock " + file.resolve("out").resolve("_lock"))
+        .contains("Check that the output path is writable by this user");
+  }
+
+  /** A run with --only keeps the date's other tables listed in the manifest, with their run. */
+  @Test
+  void aRunWithOnlyKeepsTheOtherTablesInTheManifest(SparkSession spark) throws Exception {
+    Path tx = parquet(transactions(spark), "tx");
+    assertThat(tenure("run", tx).code()).isZero();
+    CliRun only =
+        CliRun.of("run", "--conf", dir.resolve("tenure.conf").toString(), "--only", "churn_rates");
+    assertThat(only.code()).as(only.err()).isZero();
+    com.fasterxml.jackson.databind.JsonNode m =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(dir.resolve("out/_manifests/as_of=2024-02-05.json").toFile());
+    assertThat(m.get("outputs").has("cohort_retention")).isTrue();
+    assertThat(m.get("outputs").get("cohort_retention").get("run_id").asText())
+        .isNotEqualTo(m.get("run_id").asText());
+    assertThat(m.get("outputs").has("churn_rates")).isTrue();
+    assertThat(m.get("outputs").get("churn_rates").has("run_id")).isFalse();
+  }
 }
