@@ -163,10 +163,7 @@ class FaultInjectionTest {
     assertThat(manifest(dir.resolve(out))).isEqualTo(manifestA);
 
     assertThat(tenureInProcess("b", out).code()).isZero();
-    assertThat(tenureInProcess("b", "clean-b").code()).isZero();
-    assertThat(snapshot(spark, dir.resolve(out)))
-        .isEqualTo(snapshot(spark, dir.resolve("clean-b")))
-        .isNotEqualTo(publishedA);
+    assertThat(snapshot(spark, dir.resolve(out))).isEqualTo(cleanB(spark)).isNotEqualTo(publishedA);
     assertThat(dir.resolve(out).resolve(OutputWriter.STAGING)).doesNotExist();
   }
 
@@ -212,6 +209,18 @@ class FaultInjectionTest {
     assertThat(dir.resolve(out).resolve(OutputWriter.STAGING)).doesNotExist();
   }
 
+  private static Map<String, List<String>> cleanB;
+
+  /** The tables of an uninterrupted run on data set B, computed once. */
+  private static synchronized Map<String, List<String>> cleanB(SparkSession spark)
+      throws Exception {
+    if (cleanB == null) {
+      assertThat(tenureInProcess("b", "clean-b").code()).isZero();
+      cleanB = snapshot(spark, dir.resolve("clean-b"));
+    }
+    return cleanB;
+  }
+
   /** Waits until the process writes {@code <resume>.paused} (or ends): no wall-clock deadline. */
   private static void awaitPause(Process p, Path resume) throws Exception {
     Path paused = resume.resolveSibling(resume.getFileName() + ".paused");
@@ -251,9 +260,7 @@ class FaultInjectionTest {
     CliRun second = waiting.get();
     assertThat(second.code()).as(second.err()).isZero();
 
-    assertThat(tenureInProcess("b", "locked-clean-b").code()).isZero();
-    assertThat(snapshot(spark, dir.resolve(out)))
-        .isEqualTo(snapshot(spark, dir.resolve("locked-clean-b")));
+    assertThat(snapshot(spark, dir.resolve(out))).isEqualTo(cleanB(spark));
     assertThat(dir.resolve(out).resolve(io.tenure.io.RunLock.NAME)).doesNotExist();
     assertThat(dir.resolve(out).resolve(OutputWriter.STAGING)).doesNotExist();
   }
@@ -292,6 +299,6 @@ class FaultInjectionTest {
       assertThat(nested.filter(Files::isDirectory)).isEmpty();
     }
     assertThat(tenureInProcess("b", out).code()).isZero();
-    assertThat(snapshot(spark, dir.resolve(out))).isNotEqualTo(publishedA);
+    assertThat(snapshot(spark, dir.resolve(out))).isEqualTo(cleanB(spark));
   }
 }
