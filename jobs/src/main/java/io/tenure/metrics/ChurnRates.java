@@ -364,17 +364,33 @@ public final class ChurnRates {
   }
 
   /**
-   * Net revenue each churned customer brought in the {@code revenue-lookback-days} days up to and
-   * including their churn date, summed by churn period.
+   * Revenue lost with each ended spell: the customer's net revenue on the spell's own days within
+   * the {@code revenue-lookback-days} days up to and including its churn date, summed by churn
+   * period. A day belongs to the latest spell that started on or before it, so an earlier spell's
+   * revenue is never counted again when a reactivated customer churns a second time, and a purchase
+   * on the churn day that starts a new spell is not lost.
    */
   private static Dataset<Row> churnedRevenue(
       Dataset<Row> spells, Dataset<Row> customerDays, ChurnSettings settings, Grain grain) {
+    Column nextStart =
+        org.apache
+            .spark
+            .sql
+            .functions
+            .lead(col(START_DATE), 1)
+            .over(
+                org.apache.spark.sql.expressions.Window.partitionBy(col(CUSTOMER_ID))
+                    .orderBy(col(START_DATE)));
     Dataset<Row> churned =
-        spells.where(col(CHURN_DATE).isNotNull()).select(CUSTOMER_ID, CHURN_DATE);
+        spells
+            .select(col(CUSTOMER_ID), col(START_DATE), col(CHURN_DATE), nextStart.as("next_start"))
+            .where(col(CHURN_DATE).isNotNull());
+    Column day = col(ActivityBase.ACTIVITY_DATE);
     Column inWindow =
-        col(ActivityBase.ACTIVITY_DATE)
-            .gt(date_add(col(CHURN_DATE), -settings.revenueLookbackDays()))
-            .and(col(ActivityBase.ACTIVITY_DATE).leq(col(CHURN_DATE)));
+        day.gt(date_add(col(CHURN_DATE), -settings.revenueLookbackDays()))
+            .and(day.leq(col(CHURN_DATE)))
+            .and(day.geq(col(START_DATE)))
+            .and(col("next_start").isNull().or(day.lt(col("next_start"))));
     return churned
         .join(customerDays, Outputs.using(CUSTOMER_ID))
         .where(inWindow)

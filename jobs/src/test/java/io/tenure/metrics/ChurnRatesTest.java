@@ -97,7 +97,8 @@ class ChurnRatesTest {
   void revenueColumnsCountRefundsAndChurnedCustomersValue(SparkSession spark) {
     ChurnRates.Result r = asOfApril30(spark);
 
-    // Churned revenue: B 20 (Jan); A 10 (Feb); C 30+40 (Mar); C 30+40+50 and E 70-5+80 (Apr).
+    // Churned revenue, per ended spell: B 20 (Jan); A 10 (Feb); C 30+40 (Mar); C's second spell
+    // 50 (not its first spell's 30+40 again) and E 70-5+80 (Apr).
     assertThat(
             sorted(
                 r.periods(),
@@ -110,7 +111,7 @@ class ChurnRatesTest {
             "2024-01-01 | 0 | 0.0 | 60.0 | 20.0",
             "2024-02-01 | 0 | 0.0 | 110.0 | 10.0",
             "2024-03-01 | 1 | 5.0 | 125.0 | 70.0",
-            "2024-04-01 | 0 | 0.0 | 60.0 | 265.0");
+            "2024-04-01 | 0 | 0.0 | 60.0 | 195.0");
   }
 
   @Test
@@ -178,5 +179,38 @@ class ChurnRatesTest {
             "C | 2 | 2024-03-20 | 2024-04-19 | inactivity",
             "D | 1 | 2024-04-25 | null | null",
             "E | 1 | 2024-02-28 | 2024-04-28 | inactivity");
+  }
+
+  /** G cancels on Jun 10 and buys again later that day: only the first spell's 10 is lost. */
+  @Test
+  void aPurchaseAfterASameDayCancellationIsNotLostRevenue(SparkSession spark) {
+    Dataset<Row> tx =
+        Rows.df(
+            spark,
+            Rows.TRANSACTIONS,
+            Rows.purchase("G", "2024-06-01T12:00:00Z", "10"),
+            Rows.purchase("G", "2024-06-10T15:00:00Z", "20"));
+    ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC);
+    ChurnRates.Result r =
+        ChurnRates.compute(
+            tx,
+            Optional.of(
+                Rows.df(
+                    spark,
+                    Rows.CANCELLATIONS,
+                    cancel("G", "2024-06-10T09:00:00Z", "voluntary", "price"))),
+            base.customerDays(),
+            new ChurnSettings(90, ChurnDenominator.START, 365),
+            Grain.MONTH,
+            ZoneOffset.UTC,
+            LocalDate.of(2024, 6, 30));
+    assertThat(
+            sorted(
+                r.periods(),
+                "period_start",
+                "churned_customers",
+                "reactivated_customers",
+                "cast(churned_revenue as double)"))
+        .containsExactly("2024-06-01 | 1 | 1 | 10.0");
   }
 }
