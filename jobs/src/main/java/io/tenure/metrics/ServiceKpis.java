@@ -50,10 +50,11 @@ import org.apache.spark.sql.expressions.Window;
  *   <li>With {@code service.business-hours}, first response and time to close are also measured in
  *       business time ({@link BusinessTime}): p50 and p90 of the seconds inside opening hours.
  *   <li>NPS and its interval as {@link Nps} defines them.
- *   <li>Handle time against a baseline: duration as in time_with_customer; the baseline of a
- *       category is its {@code service.handle-time-targets} entry, else its median duration over
- *       all periods; share_above_baseline = timed contacts longer than their category's baseline /
- *       timed contacts. A baseline, not a cap.
+ *   <li>Handle time against a baseline: the staff time handle_seconds (time_with_customer's {@code
+ *       handle} measure); the baseline of a category is its {@code service.handle-time-targets}
+ *       entry, else its median handle time over all periods; share_above_baseline = contacts with a
+ *       handle time longer than their category's baseline / contacts with a handle time. A
+ *       baseline, not a cap.
  *   <li>contacts_per_active_customer = contacts / customers with a purchase in the period (in the
  *       whole history for the overall row).
  * </ul>
@@ -199,8 +200,8 @@ public final class ServiceKpis {
             .over(
                 Window.partitionBy(col("customer_id"), col(CATEGORY))
                     .orderBy(col("opened_at"), col("interaction_id")));
-    Column duration =
-        coalesce(col("handle_seconds"), col("closed_at").cast("double").minus(opened));
+    // Handle time is staff time: the elapsed open-to-close time is no handle time.
+    Column duration = col("handle_seconds");
     Column medianOfCategory =
         percentile_approx(duration, lit(0.5), lit(10000)).over(Window.partitionBy(col(CATEGORY)));
     return interactions.select(

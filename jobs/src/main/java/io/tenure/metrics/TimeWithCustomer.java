@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.grouping;
 import static org.apache.spark.sql.functions.lit;
@@ -12,6 +13,7 @@ import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -26,9 +28,12 @@ import org.apache.spark.sql.expressions.Window;
 /**
  * Time with customer: how long staff spend on each customer contact.
  *
- * <p>duration_seconds = handle_seconds when the source gives it, else closed_at − opened_at; a
- * contact with neither (still open, or never timed) counts in {@code interactions} but not in the
- * duration statistics. A contact belongs to the period in which it was opened.
+ * <p>Two measures, never mixed in one row ({@code measure} names it): {@code handle} = the time
+ * staff spent, handle_seconds as the source gives it; {@code elapsed} = closed_at − opened_at, the
+ * time the contact was open (waiting included). Every contact counts in {@code interactions} of
+ * both measures, and in the statistics of each measure it has a value for (a contact without a
+ * handle time, or still open, is not timed in that measure). A contact belongs to the period in
+ * which it was opened.
  *
  * <p>Statistics per period × channel × category, rolled up to period × channel, period, and all
  * periods (the rolled-up dimension reads {@code all}; {@code level} names the grouping).
@@ -41,6 +46,9 @@ public final class TimeWithCustomer {
   public static final String CUSTOMER_TABLE = "customer_time_with_customer";
 
   public static final String LEVEL = "level";
+  public static final String MEASURE = "measure";
+  public static final String HANDLE = "handle";
+  public static final String ELAPSED = "elapsed";
   public static final String PERIOD_START = "period_start";
   public static final String CHANNEL = "channel";
   public static final String CATEGORY = "category";
@@ -71,20 +79,31 @@ public final class TimeWithCustomer {
 
   public static Result compute(
       Dataset<Row> interactions, TimeWithCustomerSettings settings, Grain grain, ZoneId zone) {
-    Column fromTimestamps = col("closed_at").cast("double").minus(col("opened_at").cast("double"));
+    Column elapsed = col("closed_at").cast("double").minus(col("opened_at").cast("double"));
     Dataset<Row> timed =
-        interactions.select(
-            col(CUSTOMER_ID),
-            col(CHANNEL),
-            col(CATEGORY),
-            Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
-            coalesce(col("handle_seconds"), fromTimestamps).as(DURATION));
+        interactions
+            .select(
+                col(CUSTOMER_ID),
+                col(CHANNEL),
+                col(CATEGORY),
+                Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
+                explode(array(measured(HANDLE, col("handle_seconds")), measured(ELAPSED, elapsed)))
+                    .as("m"))
+            .select(
+                col(CUSTOMER_ID),
+                col(CHANNEL),
+                col(CATEGORY),
+                col(PERIOD_START),
+                col("m." + MEASURE).as(MEASURE),
+                col("m." + DURATION).as(DURATION));
 
     Column d = col(DURATION);
     Column[] percentiles = new Column[] {lit(0.5), lit(0.75), lit(0.9), lit(0.95), lit(0.99)};
+    // The measure leads the rollup so that every kept grouping set has it; the grand total over
+    // both measures is dropped.
     Dataset<Row> stats =
         timed
-            .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))
+            .rollup(col(MEASURE), col(PERIOD_START), col(CHANNEL), col(CATEGORY))
             .agg(
                 count(lit(1)).as(INTERACTIONS),
                 count(d).as(TIMED),
@@ -95,9 +114,12 @@ public final class TimeWithCustomer {
                 coalesce(sum(d), lit(0.0)).divide(3600.0).as(TOTAL_HOURS),
                 grouping(col(PERIOD_START)).as("g_period"),
                 grouping(col(CHANNEL)).as("g_channel"),
-                grouping(col(CATEGORY)).as("g_category"))
+                grouping(col(CATEGORY)).as("g_category"),
+                grouping(col(MEASURE)).as("g_measure"))
+            .where(col("g_measure").equalTo(0))
             .select(
                 level(col("g_period"), col("g_channel"), col("g_category")).as(LEVEL),
+                col(MEASURE),
                 col(PERIOD_START),
                 rolled(CHANNEL, "g_channel"),
                 rolled(CATEGORY, "g_category"),
@@ -116,13 +138,13 @@ public final class TimeWithCustomer {
 
     Dataset<Row> perCustomer =
         timed
-            .groupBy(CUSTOMER_ID, PERIOD_START)
+            .groupBy(CUSTOMER_ID, PERIOD_START, MEASURE)
             .agg(
                 count(lit(1)).as(INTERACTIONS),
                 count(d).as(TIMED),
                 coalesce(sum(d), lit(0.0)).as(TOTAL_SECONDS),
                 avg(d).as(MEAN))
-            .select(CUSTOMER_ID, PERIOD_START, INTERACTIONS, TIMED, TOTAL_SECONDS, MEAN);
+            .select(CUSTOMER_ID, PERIOD_START, MEASURE, INTERACTIONS, TIMED, TOTAL_SECONDS, MEAN);
     return new Result(stats, histogram, perCustomer);
   }
 
@@ -139,12 +161,12 @@ public final class TimeWithCustomer {
             .when(pow(lit(base), guess.plus(1)).leq(d), guess.plus(1))
             .when(pow(lit(base), guess).gt(d), guess.minus(1))
             .otherwise(guess);
-    // Bucket leads the rollup so that every grouping set keeps it: (bucket, period, channel),
-    // (bucket, period) and (bucket); the set without bucket is dropped.
+    // Measure and bucket lead the rollup so that every kept grouping set has both: (measure,
+    // bucket, period, channel), (measure, bucket, period) and (measure, bucket).
     Dataset<Row> levels =
         timed
             .withColumn(BUCKET, k.cast("int"))
-            .rollup(col(BUCKET), col(PERIOD_START), col(CHANNEL))
+            .rollup(col(MEASURE), col(BUCKET), col(PERIOD_START), col(CHANNEL))
             .agg(
                 count(lit(1)).as(INTERACTIONS),
                 grouping(col(PERIOD_START)).as("g_period"),
@@ -157,6 +179,7 @@ public final class TimeWithCustomer {
                 .when(col("g_channel").equalTo(1), lit("period"))
                 .otherwise(lit("period_channel"))
                 .as(LEVEL),
+            col(MEASURE),
             col(PERIOD_START),
             when(col("g_channel").equalTo(1), lit(ALL)).otherwise(col(CHANNEL)).as(CHANNEL),
             col(BUCKET),
@@ -168,7 +191,13 @@ public final class TimeWithCustomer {
             col(INTERACTIONS)
                 .divide(
                     sum(col(INTERACTIONS))
-                        .over(Window.partitionBy(col(LEVEL), col(PERIOD_START), col(CHANNEL)))));
+                        .over(
+                            Window.partitionBy(
+                                col(LEVEL), col(MEASURE), col(PERIOD_START), col(CHANNEL)))));
+  }
+
+  private static Column measured(String measure, Column seconds) {
+    return struct(lit(measure).as(MEASURE), seconds.cast("double").as(DURATION));
   }
 
   /** The level of a period × channel × category rollup row, from its grouping flags. */

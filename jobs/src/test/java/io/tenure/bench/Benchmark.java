@@ -235,7 +235,7 @@ public final class Benchmark {
             spark
                 .read()
                 .parquet(out + "/time_with_customer" + part)
-                .where("level = 'period_channel_category'")
+                .where("level = 'period_channel_category' and measure = 'handle'")
                 .selectExpr(
                     "period_start",
                     "channel",

@@ -75,19 +75,15 @@ final class Queries {
   }
 
   /**
-   * Time with customer per month, channel and category: contacts, timed, mean, the exact p50 and
-   * p90 at ranks {@code epsilon} below and above (the bracket an approximate percentile with that
-   * relative rank error must fall in), max.
+   * Time with customer (the handle measure) per month, channel and category: contacts, timed, mean,
+   * the exact p50 and p90 at ranks {@code epsilon} below and above (the bracket an approximate
+   * percentile with that relative rank error must fall in), max.
    */
   static String timeWithCustomer(Dialect d, String asOf, double epsilon) {
     return "with x as (select "
         + d.month(d.date("opened_at"))
         + " m, translate(lower(channel), '- ', '__') ch,"
-        + " translate(lower(category), '- ', '__') cat, coalesce(handle_seconds, "
-        + d.epoch("closed_at")
-        + " - "
-        + d.epoch("opened_at")
-        + ") s from "
+        + " translate(lower(category), '- ', '__') cat, handle_seconds s from "
         + d.table("interactions")
         + " where "
         + d.date("opened_at")

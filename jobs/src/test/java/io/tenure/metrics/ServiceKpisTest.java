@@ -233,14 +233,16 @@ class ServiceKpisTest {
                 "timed_contacts",
                 "handle_baseline_seconds",
                 "round(share_above_baseline, 4)"))
+        // Handle time is staff time: only i1 (300 s) and i5 (60 s) have one; the billing
+        // baseline is their median, 60 s (the lower middle value), and i1 is above it.
         .containsExactly(
-            "period | all | all | 5 | null | 0.4",
-            "period_channel | email | all | 1 | null | 1.0",
-            "period_channel | phone | all | 3 | null | 0.3333",
+            "period | all | all | 2 | null | 0.5",
+            "period_channel | email | all | 0 | null | null",
+            "period_channel | phone | all | 1 | null | 1.0",
             "period_channel | self_service | all | 1 | null | 0.0",
-            "period_channel_category | email | billing | 1 | 300.0 | 1.0",
-            "period_channel_category | phone | billing | 3 | 300.0 | 0.3333",
-            "period_channel_category | self_service | billing | 1 | 300.0 | 0.0");
+            "period_channel_category | email | billing | 0 | 60.0 | null",
+            "period_channel_category | phone | billing | 1 | 60.0 | 1.0",
+            "period_channel_category | self_service | billing | 1 | 60.0 | 0.0");
   }
 
   @Test

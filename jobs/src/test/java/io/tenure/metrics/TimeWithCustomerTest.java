@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Four timed phone calls (10, 20, 30, 40 s of handle time), one email timed by its timestamps (3600
- * s), one email still open (no duration), all in January 2024.
+ * Four phone calls (10, 20, 30, 40 s of handle time, each open for 300 s), one email without a
+ * handle time closed after 3600 s, one email still open, all in January 2024. The handle measure
+ * times the calls only; the elapsed measure times the calls (300 s) and the closed email.
  */
 @ExtendWith(SparkExtension.class)
 class TimeWithCustomerTest {
@@ -63,6 +64,7 @@ class TimeWithCustomerTest {
             sorted(
                 compute(spark).stats(),
                 "level",
+                "measure",
                 "period_start",
                 "channel",
                 "category",
@@ -76,18 +78,30 @@ class TimeWithCustomerTest {
                 "max_seconds",
                 "round(total_hours, 6)"))
         .containsExactly(
-            "overall | null | all | all | 6 | 5 | 740.0 | 30.0 | 40.0 | 3600.0 | 3600.0 | 3600.0"
-                + " | 1.027778",
-            "period | 2024-01-01 | all | all | 6 | 5 | 740.0 | 30.0 | 40.0 | 3600.0 | 3600.0 |"
-                + " 3600.0 | 1.027778",
-            "period_channel | 2024-01-01 | email | all | 2 | 1 | 3600.0 | 3600.0 | 3600.0 | 3600.0"
-                + " | 3600.0 | 3600.0 | 1.0",
-            "period_channel | 2024-01-01 | phone | all | 4 | 4 | 25.0 | 20.0 | 30.0 | 40.0 | 40.0"
-                + " | 40.0 | 0.027778",
-            "period_channel_category | 2024-01-01 | email | billing | 2 | 1 | 3600.0 | 3600.0 |"
+            "overall | elapsed | null | all | all | 6 | 5 | 960.0 | 300.0 | 300.0 | 3600.0 |"
+                + " 3600.0 | 3600.0 | 1.333333",
+            "overall | handle | null | all | all | 6 | 4 | 25.0 | 20.0 | 30.0 | 40.0 | 40.0 |"
+                + " 40.0 | 0.027778",
+            "period | elapsed | 2024-01-01 | all | all | 6 | 5 | 960.0 | 300.0 | 300.0 | 3600.0 |"
+                + " 3600.0 | 3600.0 | 1.333333",
+            "period | handle | 2024-01-01 | all | all | 6 | 4 | 25.0 | 20.0 | 30.0 | 40.0 | 40.0 |"
+                + " 40.0 | 0.027778",
+            "period_channel | elapsed | 2024-01-01 | email | all | 2 | 1 | 3600.0 | 3600.0 |"
                 + " 3600.0 | 3600.0 | 3600.0 | 3600.0 | 1.0",
-            "period_channel_category | 2024-01-01 | phone | billing | 4 | 4 | 25.0 | 20.0 | 30.0"
-                + " | 40.0 | 40.0 | 40.0 | 0.027778");
+            "period_channel | elapsed | 2024-01-01 | phone | all | 4 | 4 | 300.0 | 300.0 | 300.0 |"
+                + " 300.0 | 300.0 | 300.0 | 0.333333",
+            "period_channel | handle | 2024-01-01 | email | all | 2 | 0 | null | null | null |"
+                + " null | null | null | 0.0",
+            "period_channel | handle | 2024-01-01 | phone | all | 4 | 4 | 25.0 | 20.0 | 30.0 |"
+                + " 40.0 | 40.0 | 40.0 | 0.027778",
+            "period_channel_category | elapsed | 2024-01-01 | email | billing | 2 | 1 | 3600.0 |"
+                + " 3600.0 | 3600.0 | 3600.0 | 3600.0 | 3600.0 | 1.0",
+            "period_channel_category | elapsed | 2024-01-01 | phone | billing | 4 | 4 | 300.0 |"
+                + " 300.0 | 300.0 | 300.0 | 300.0 | 300.0 | 0.333333",
+            "period_channel_category | handle | 2024-01-01 | email | billing | 2 | 0 | null |"
+                + " null | null | null | null | null | 0.0",
+            "period_channel_category | handle | 2024-01-01 | phone | billing | 4 | 4 | 25.0 |"
+                + " 20.0 | 30.0 | 40.0 | 40.0 | 40.0 | 0.027778");
   }
 
   @Test
@@ -95,6 +109,7 @@ class TimeWithCustomerTest {
     assertThat(
             sorted(
                 compute(spark).histogram().where("level = 'period_channel'"),
+                "measure",
                 "channel",
                 "bucket",
                 "lower_seconds",
@@ -102,17 +117,19 @@ class TimeWithCustomerTest {
                 "interactions",
                 "share"))
         .containsExactly(
-            "email | 11 | 2048.0 | 4096.0 | 1 | 1.0",
-            "phone | 3 | 8.0 | 16.0 | 1 | 0.25",
-            "phone | 4 | 16.0 | 32.0 | 2 | 0.5",
-            "phone | 5 | 32.0 | 64.0 | 1 | 0.25");
+            "elapsed | email | 11 | 2048.0 | 4096.0 | 1 | 1.0",
+            "elapsed | phone | 8 | 256.0 | 512.0 | 4 | 1.0",
+            "handle | phone | 3 | 8.0 | 16.0 | 1 | 0.25",
+            "handle | phone | 4 | 16.0 | 32.0 | 2 | 0.5",
+            "handle | phone | 5 | 32.0 | 64.0 | 1 | 0.25");
   }
 
   @Test
   void bucketBoundsBelongToTheUpperBucket(SparkSession spark) {
     Dataset<Row> timed =
         spark.sql(
-            "select cast(null as date) as period_start, 'x' as channel, d as duration_seconds"
+            "select 'handle' as measure, cast(null as date) as period_start, 'x' as channel,"
+                + " d as duration_seconds"
                 + " from values (0.0), (0.5), (1.0), (2.0), (7.999), (8.0), (1024.0) as t(d)");
     assertThat(
             sorted(
@@ -129,12 +146,16 @@ class TimeWithCustomerTest {
                 compute(spark).perCustomer(),
                 "customer_id",
                 "period_start",
+                "measure",
                 "interactions",
                 "timed_interactions",
                 "total_seconds"))
         .containsExactly(
-            "A | 2024-01-01 | 2 | 2 | 30.0",
-            "B | 2024-01-01 | 3 | 3 | 3670.0",
-            "C | 2024-01-01 | 1 | 0 | 0.0");
+            "A | 2024-01-01 | elapsed | 2 | 2 | 600.0",
+            "A | 2024-01-01 | handle | 2 | 2 | 30.0",
+            "B | 2024-01-01 | elapsed | 3 | 3 | 4200.0",
+            "B | 2024-01-01 | handle | 3 | 2 | 70.0",
+            "C | 2024-01-01 | elapsed | 1 | 0 | 0.0",
+            "C | 2024-01-01 | handle | 1 | 0 | 0.0");
   }
 }

@@ -183,24 +183,27 @@ class CrossCheckTest {
             .where("level = 'period_channel_category'");
     Dataset<Row> sql =
         spark.sql(
-            "with d as (select trunc(to_date(opened_at), 'MM') m,"
+            "with c as (select trunc(to_date(opened_at), 'MM') m,"
                 // Enum values are compared normalised: lower case, '-' and ' ' as '_'.
                 + "   translate(lower(channel), '- ', '__') ch,"
-                + "   translate(lower(category), '- ', '__') cat, coalesce(handle_seconds,"
-                + "   cast(closed_at as double) - cast(opened_at as double)) s from raw_contacts"
-                + "   where to_date(opened_at) <= date'"
+                + "   translate(lower(category), '- ', '__') cat, handle_seconds,"
+                + "   cast(closed_at as double) - cast(opened_at as double) elapsed"
+                + "   from raw_contacts where to_date(opened_at) <= date'"
                 + AS_OF
-                + "')"
-                + " select m, ch, cat, count(*), count(s), round(avg(s), 6),"
+                + "'),"
+                + " d as (select m, ch, cat, 'handle' measure, handle_seconds s from c"
+                + "   union all select m, ch, cat, 'elapsed', elapsed from c)"
+                + " select measure, m, ch, cat, count(*), count(s), round(avg(s), 6),"
                 + "   percentile_disc(0.5) within group (order by s),"
                 + "   percentile_disc(0.9) within group (order by s), max(s),"
                 + "   round(coalesce(sum(s), 0) / 3600, 6)"
-                + " from d group by m, ch, cat");
+                + " from d group by measure, m, ch, cat");
     List<String> expected = sorted(sql);
     assertThat(expected).hasSizeGreaterThan(50);
     assertThat(
             sorted(
                 stats,
+                "measure",
                 "period_start",
                 "channel",
                 "category",

@@ -54,11 +54,14 @@ class TinyInputsFuzzTest {
               "cohort_retention_summary", List.of("breakdown", "breakdown_value", "period_index")),
           Map.entry("churn_rates", List.of("period_start")),
           Map.entry("churn_reasons", List.of("period_start", "churn_type", "reason")),
-          Map.entry("time_with_customer", List.of("level", "period_start", "channel", "category")),
+          Map.entry(
+              "time_with_customer",
+              List.of("level", "measure", "period_start", "channel", "category")),
           Map.entry(
               "time_with_customer_histogram",
-              List.of("level", "period_start", "channel", "bucket")),
-          Map.entry("customer_time_with_customer", List.of("customer_id", "period_start")),
+              List.of("level", "measure", "period_start", "channel", "bucket")),
+          Map.entry(
+              "customer_time_with_customer", List.of("customer_id", "period_start", "measure")),
           Map.entry("service_kpis", List.of("level", "period_start", "channel", "category")),
           Map.entry("nps_by_group", List.of("group_by", "group_value", "period_start")),
           Map.entry("retention_drivers", List.of("level", "period_start", "driver", "bucket")));
