@@ -94,12 +94,6 @@ public final class ConfigLoader {
     for (TableKind kind : TableKind.values()) {
       String base = "inputs." + kind.key();
       if (t.getIsNull(base + ".path")) {
-        if (kind.required()) {
-          throw Errors.config(
-              origin,
-              kind.configPath() + ".path",
-              "the " + kind.key() + " input is required; set its path");
-        }
         continue;
       }
       String path = r.string(base + ".path");
@@ -113,6 +107,14 @@ public final class ConfigLoader {
               base, () -> new InputSettings(kind, path, format, options, columns, expressions)));
     }
 
+    if (!inputs.containsKey(TableKind.TRANSACTIONS)
+        && !inputs.containsKey(TableKind.INTERACTIONS)) {
+      throw Errors.config(
+          origin,
+          TableKind.TRANSACTIONS.configPath() + ".path",
+          "set the path of the transactions input (cohorts, churn) or of the interactions input"
+              + " (service tables), or both");
+    }
     if (t.getIsNull("output.path")) {
       throw Errors.config(origin, "tenure.output.path", "the output path is required");
     }

@@ -1,6 +1,10 @@
 package io.tenure.config;
 
-/** The input tables Tenure reads. Only transactions is required. */
+/**
+ * The input tables Tenure reads. Each table family needs some of them (transactions for cohorts and
+ * churn, interactions for the service tables); at least one of transactions and interactions must
+ * be configured. {@link #required()}: a configured table that is empty stops the run.
+ */
 public enum TableKind {
   TRANSACTIONS("transactions", true),
   CANCELLATIONS("cancellations", false),

@@ -50,8 +50,9 @@ public record TenureSettings(
 
   public TenureSettings {
     inputs = Map.copyOf(new EnumMap<>(inputs));
-    if (!inputs.containsKey(TableKind.TRANSACTIONS)) {
-      throw new IllegalArgumentException("the transactions input is required");
+    if (!inputs.containsKey(TableKind.TRANSACTIONS)
+        && !inputs.containsKey(TableKind.INTERACTIONS)) {
+      throw new IllegalArgumentException("the transactions or the interactions input is required");
     }
     Objects.requireNonNull(outputPath, "outputPath");
     Objects.requireNonNull(lock, "lock");

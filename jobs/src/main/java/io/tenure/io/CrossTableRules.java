@@ -54,6 +54,12 @@ public final class CrossTableRules {
    */
   public static Map<TableKind, ValidatedInput> apply(
       Map<TableKind, ValidatedInput> inputs, Optional<WorkArea> work) {
+    if (!inputs.containsKey(TableKind.TRANSACTIONS)) {
+      // Without transactions no rule here can be judged; the families that need them are skipped.
+      Map<TableKind, ValidatedInput> out = new EnumMap<>(TableKind.class);
+      inputs.forEach((kind, input) -> out.put(kind, keep(kind.key(), input, lit(false), work)));
+      return out;
+    }
     ValidatedInput own =
         keep(TableKind.TRANSACTIONS.key(), inputs.get(TableKind.TRANSACTIONS), IS_REFUND, work);
     Dataset<Row> firstPurchases =

@@ -274,6 +274,15 @@ public final class InputReader {
     return out;
   }
 
+  /** An empty table with the canonical columns of {@code table}, for an input not configured. */
+  public static Dataset<Row> emptyCanonical(SparkSession spark, TableKind table) {
+    List<StructField> fields = new ArrayList<>();
+    for (ColumnSpec spec : InputContract.columns(table)) {
+      fields.add(DataTypes.createStructField(spec.name(), targetType(spec.type()), true));
+    }
+    return spark.createDataFrame(List.of(), DataTypes.createStructType(fields));
+  }
+
   /** A column name as Spark parses it: in backticks, a backtick inside doubled. */
   static String quoted(String name) {
     return "`" + name.replace("`", "``") + "`";

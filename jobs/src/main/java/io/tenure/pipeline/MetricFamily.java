@@ -31,7 +31,9 @@ public enum MetricFamily {
   SERVICE_KPIS(
       "service_kpis", Set.of(TableKind.INTERACTIONS), List.of(ServiceKpis.TABLE, NpsByGroup.TABLE)),
   RETENTION_DRIVERS(
-      "retention_drivers", Set.of(TableKind.INTERACTIONS), List.of(RetentionDrivers.TABLE));
+      "retention_drivers",
+      Set.of(TableKind.TRANSACTIONS, TableKind.INTERACTIONS),
+      List.of(RetentionDrivers.TABLE));
 
   private final String key;
   private final Set<TableKind> needs;

@@ -77,6 +77,14 @@ public final class TenureJob {
     this.selected =
         selected.isEmpty() ? EnumSet.allOf(MetricFamily.class) : EnumSet.copyOf(selected);
     this.skipped = skipped(settings, this.selected);
+    if (skipped.size() == this.selected.size()) {
+      throw Errors.usage(
+          "None of the selected tables can be computed: "
+              + skipped.entrySet().stream()
+                  .map(e -> e.getKey() + ": " + e.getValue())
+                  .collect(java.util.stream.Collectors.joining("; "))
+              + ". Configure the input, or select other tables with --only.");
+    }
   }
 
   /** Reads and checks the inputs, writes nothing. */
@@ -143,7 +151,11 @@ public final class TenureJob {
 
   private Map<String, Long> doExecute(Prepared p, OutputWriter writer, WorkArea work) {
     Map<String, Long> outputs = new LinkedHashMap<>();
-    Dataset<Row> transactions = p.clean(TableKind.TRANSACTIONS).orElseThrow();
+    // Without a transactions input (an interaction log alone) the service tables still run:
+    // nobody has purchased, so active customers are 0 and every contact's cohort is "none".
+    Dataset<Row> transactions =
+        p.clean(TableKind.TRANSACTIONS)
+            .orElseGet(() -> InputReader.emptyCanonical(spark, TableKind.TRANSACTIONS));
     ActivityBase built =
         ActivityBase.build(transactions, p.clean(TableKind.CUSTOMERS), settings.zone());
     // Cohort retention, churn and the service KPIs read the daily base; computing it once pays.
@@ -304,6 +316,20 @@ public final class TenureJob {
     outputs.put(table, rows);
   }
 
+  /**
+   * The input a run cannot do without: transactions when a family that runs needs them (or when
+   * they are configured), else interactions. Without usable rows in it the run stops (exit 3).
+   */
+  private TableKind mainInput() {
+    boolean needed =
+        selected.stream()
+            .filter(f -> !skipped.containsKey(f.key()))
+            .anyMatch(f -> f.needs().contains(TableKind.TRANSACTIONS));
+    return needed || !settings.has(TableKind.INTERACTIONS)
+        ? TableKind.TRANSACTIONS
+        : TableKind.INTERACTIONS;
+  }
+
   /** Families that cannot run because an input they need is not configured. */
   private static Map<String, String> skipped(TenureSettings settings, Set<MetricFamily> selected) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -362,26 +388,21 @@ public final class TenureJob {
             .map(e -> e.getValue().lastUsableDate())
             .flatMap(Optional::stream)
             .max(LocalDate::compareTo);
+    TableKind main = mainInput();
     LocalDate asOf =
         settings
             .asOf()
             .or(() -> lastEvent)
             .orElseThrow(
-                () ->
-                    Errors.emptyInput(
-                        TableKind.TRANSACTIONS.key(),
-                        settings.input(TableKind.TRANSACTIONS).orElseThrow().path()));
+                () -> Errors.emptyInput(main.key(), settings.input(main).orElseThrow().path()));
     checkAsOf(asOf, lastEvent);
     List<InputProfile> profiles = new ArrayList<>();
     counts.values().forEach(c -> profiles.add(c.profile(asOf)));
-    InputProfile tx = profiles.get(0);
-    if (tx.rowsUsed() == 0) {
+    InputProfile mainProfile =
+        profiles.stream().filter(pr -> pr.table() == main).findFirst().orElseThrow();
+    if (mainProfile.rowsUsed() == 0) {
       throw Errors.emptyInput(
-          TableKind.TRANSACTIONS.key(),
-          settings.input(TableKind.TRANSACTIONS).orElseThrow().path()
-              + " (up to as-of "
-              + asOf
-              + ")");
+          main.key(), settings.input(main).orElseThrow().path() + " (up to as-of " + asOf + ")");
     }
     for (InputProfile pr : profiles) {
       checkQuarantineShare(pr);

@@ -65,7 +65,7 @@ class ConfigLoaderTest {
         .hasMessage(
             "Configuration error in "
                 + f
-                + " at key 'tenure.churn': inactivity-days must be at"
+                + " at key 'tenure.churn.inactivity-days': inactivity-days must be at"
                 + " least 1, got -5");
     assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of("periods.grain", "year")))
         .hasMessage(
@@ -83,14 +83,16 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void transactionsAreRequiredAndSignupNeedsCustomers(@TempDir Path dir) throws Exception {
+  void transactionsOrInteractionsAreRequiredAndSignupNeedsCustomers(@TempDir Path dir)
+      throws Exception {
     Path f = write(dir, "tenure.output.path = \"/out\"\n");
     assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of()))
         .hasMessage(
             "Configuration error in "
                 + f
-                + " at key 'tenure.inputs.transactions.path': the"
-                + " transactions input is required; set its path");
+                + " at key 'tenure.inputs.transactions.path': set the path of the transactions"
+                + " input (cohorts, churn) or of the interactions input (service tables), or"
+                + " both");
     Path g = write(dir, MINIMAL + "tenure.cohort.anchor = signup\n");
     assertThatThrownBy(() -> ConfigLoader.load(g.toFile(), Map.of()))
         .hasMessage(
