@@ -80,9 +80,10 @@ class AsOfTest {
   void rowsAfterTheAsOfDateAreNeitherQuarantinedNorCountedAgainstTheLimit(SparkSession spark)
       throws Exception {
     List<Row> tx = new ArrayList<>();
-    for (int i = 0; i < 99; i++) {
+    for (int i = 0; i < 98; i++) {
       tx.add(purchase("c" + i, "2024-06-01T12:00:00Z", "10"));
     }
+    tx.add(purchase("c0", "2024-06-14T12:00:00Z", "10"));
     tx.add(refund("nobody", "2024-06-02T12:00:00Z", "5"));
     for (int i = 0; i < 5; i++) {
       tx.add(refund("nobody", "2024-06-20T12:00:00Z", "5"));
