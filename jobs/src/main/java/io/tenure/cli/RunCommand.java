@@ -27,7 +27,8 @@ final class RunCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "TABLE",
       description =
-          "Compute only these table families: cohort_retention, churn_rates, time_with_customer.")
+          "Compute only these table families: cohort_retention, churn_rates,"
+              + " time_with_customer, service_kpis, retention_drivers.")
   List<String> only = new ArrayList<>();
 
   @Override

@@ -282,8 +282,9 @@ public final class ConfigLoader {
         continue;
       }
       if (!reference.hasPathOrNull(key)) {
+        String from = e.getValue().origin().description();
         throw Errors.config(
-            origin,
+            from.startsWith("command-line") ? "a -D override" : origin,
             key,
             "unknown key (misspelt?). The valid keys are listed in conf/application.conf");
       }

@@ -181,12 +181,32 @@ public final class Errors {
   }
 
   public static TenureException emptyInput(String table, String path) {
+    return emptyInput(table, path, java.util.Map.of());
+  }
+
+  /**
+   * @param removed rows quarantined per reason, named when they are why nothing is left
+   */
+  public static TenureException emptyInput(
+      String table, String path, java.util.Map<String, Long> removed) {
+    StringBuilder why = new StringBuilder();
+    removed.forEach(
+        (reason, n) ->
+            why.append(why.length() == 0 ? "" : ", ").append(reason).append(' ').append(n));
     return new TenureException(
         ExitCode.INVALID_INPUT,
         String.format(
-            "Input table '%s' at %s has no usable rows: Tenure needs at least one purchase."
+            "Input table '%s' at %s has no usable rows: Tenure needs at least one %s.%s"
                 + " Fix: check the path, and the as-of date if you gave one.",
-            table, path),
+            table,
+            path,
+            table.equals("transactions") ? "purchase" : "row",
+            why.length() == 0
+                ? ""
+                : " Every row was quarantined ("
+                    + why
+                    + "; docs/data-quality.md explains each reason), so check those rules"
+                    + " (e.g. tenure.quality.allowed-values) or the column mapping too."),
         null);
   }
 

@@ -394,7 +394,14 @@ public final class TenureJob {
             .asOf()
             .or(() -> lastEvent)
             .orElseThrow(
-                () -> Errors.emptyInput(main.key(), settings.input(main).orElseThrow().path()));
+                () ->
+                    Errors.emptyInput(
+                        main.key(),
+                        settings.input(main).orElseThrow().path(),
+                        counts
+                            .get(main)
+                            .profile(LocalDate.of(9999, 12, 31))
+                            .quarantinedByReason()));
     checkAsOf(asOf, lastEvent);
     List<InputProfile> profiles = new ArrayList<>();
     counts.values().forEach(c -> profiles.add(c.profile(asOf)));
@@ -402,7 +409,9 @@ public final class TenureJob {
         profiles.stream().filter(pr -> pr.table() == main).findFirst().orElseThrow();
     if (mainProfile.rowsUsed() == 0) {
       throw Errors.emptyInput(
-          main.key(), settings.input(main).orElseThrow().path() + " (up to as-of " + asOf + ")");
+          main.key(),
+          settings.input(main).orElseThrow().path() + " (up to as-of " + asOf + ")",
+          mainProfile.quarantinedByReason());
     }
     for (InputProfile pr : profiles) {
       checkQuarantineShare(pr);

@@ -37,6 +37,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 class AsOfInvarianceTest {
   @TempDir Path dir;
 
+  @org.junit.jupiter.api.BeforeAll
+  static void interpretSmallQueries(SparkSession spark) {
+    SparkExtension.interpreted(spark);
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void restoreCodegen(SparkSession spark) {
+    SparkExtension.compiled(spark);
+  }
+
   @ParameterizedTest(name = "seed {0}, {1}, {2}, as of {3}")
   @CsvSource({
     "1, day, UTC, 2024-03-10",

@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(SparkExtension.class)
 class TinyInputsFuzzTest {
-  private static final int CASES = Integer.getInteger("tenure.fuzz.cases", 16);
+  private static final int CASES = Integer.getInteger("tenure.fuzz.cases", 12);
   private static final List<String> GRAINS = List.of("day", "week", "month", "quarter");
   private static final List<String> ZONES =
       List.of("UTC", "America/New_York", "Europe/Berlin", "Pacific/Kiritimati");
@@ -68,22 +68,14 @@ class TinyInputsFuzzTest {
 
   @TempDir Path dir;
 
-  /**
-   * On inputs this small, compiling generated code is most of a run's time; interpreted expressions
-   * compute the same results (the other tests cover the generated code).
-   */
   @org.junit.jupiter.api.BeforeAll
   static void interpretTinyQueries(SparkSession spark) {
-    if (Boolean.parseBoolean(System.getProperty("tenure.fuzz.interpreted", "true"))) {
-      spark.conf().set("spark.sql.codegen.wholeStage", "false");
-      spark.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
-    }
+    SparkExtension.interpreted(spark);
   }
 
   @org.junit.jupiter.api.AfterAll
   static void restoreCodegen(SparkSession spark) {
-    spark.conf().unset("spark.sql.codegen.wholeStage");
-    spark.conf().unset("spark.sql.codegen.factoryMode");
+    SparkExtension.compiled(spark);
   }
 
   static Stream<Long> seeds() {

@@ -314,4 +314,35 @@ class WholeInputCatalogueTest {
     assertThat(m.get("outputs").has("churn_rates")).isTrue();
     assertThat(m.get("outputs").get("churn_rates").has("run_id")).isFalse();
   }
+
+  @Test
+  void aMisspeltOverrideIsBlamedOnTheOverrideNotTheFile(SparkSession spark) throws Exception {
+    Path tx = parquet(transactions(spark), "tx");
+    tenure("validate", tx);
+    CliRun r =
+        CliRun.of(
+            "validate",
+            "--conf",
+            dir.resolve("tenure.conf").toString(),
+            "-D",
+            "churn.inactivty-days=30");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("Configuration error in a -D override at key 'tenure.churn.inactivty-days'");
+  }
+
+  @Test
+  void noUsableRowsNamesTheRuleThatRemovedThem(SparkSession spark) throws Exception {
+    Path tx = parquet(transactions(spark), "tx");
+    CliRun r =
+        tenure(
+            "validate",
+            tx,
+            "quality.max-quarantined-fraction = 1.0",
+            "quality.allowed-values.transactions.channel = [store]");
+    assertThat(r.code()).isEqualTo(3);
+    assertThat(r.err())
+        .contains("has no usable rows")
+        .contains("Every row was quarantined (unknown_channel 3;");
+  }
 }

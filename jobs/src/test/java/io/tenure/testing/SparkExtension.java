@@ -34,6 +34,21 @@ public final class SparkExtension implements ParameterResolver, BeforeAllCallbac
   }
 
   /**
+   * Switches the shared session to interpreted expressions, for test classes that run the whole job
+   * on tiny inputs: there, compiling generated code is most of a run's time, and the results are
+   * the same (the other tests cover the generated code). Undo with {@link #compiled}.
+   */
+  public static void interpreted(SparkSession spark) {
+    spark.conf().set("spark.sql.codegen.wholeStage", "false");
+    spark.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+  }
+
+  public static void compiled(SparkSession spark) {
+    spark.conf().unset("spark.sql.codegen.wholeStage");
+    spark.conf().unset("spark.sql.codegen.factoryMode");
+  }
+
+  /**
    * Starts the session before a class's tests, so that CLI runs inside tests join it instead of
    * creating (and stopping) their own.
    */
