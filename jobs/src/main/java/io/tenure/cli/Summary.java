@@ -32,6 +32,8 @@ final class Summary {
               p.rowsUsed(),
               p.rowsQuarantined(),
               p.rowsAfterAsOf()));
+      // Every path, so that a -D override of one input never hides that the others are unchanged.
+      s.input(p.table()).ifPresent(in -> b.append("      from ").append(in.path()).append('\n'));
       p.quarantinedByReason()
           .forEach(
               (reason, n) ->

@@ -71,6 +71,8 @@ class EndToEndTest {
         .contains("cohort_retention")
         .contains("churn_rates")
         .contains("time_with_customer")
+        .contains("      from " + ROOT + "/data-samples/transactions\n")
+        .contains("      from " + ROOT + "/data-samples/interactions\n")
         .contains("Manifest:");
   }
 
