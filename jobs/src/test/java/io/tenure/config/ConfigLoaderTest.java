@@ -126,4 +126,16 @@ class ConfigLoaderTest {
       assertThat(s.has(TableKind.TRANSACTIONS)).as(name).isTrue();
     }
   }
+
+  @Test
+  void oneOverridePointsEveryInputAtOneFolder() {
+    String root = System.getProperty("tenure.repo.root", "..");
+    TenureSettings s =
+        ConfigLoader.load(
+            new java.io.File(root + "/conf/application.conf"),
+            Map.of("inputs-dir", "/data/export"));
+    for (TableKind kind : TableKind.values()) {
+      assertThat(s.input(kind).orElseThrow().path()).isEqualTo("/data/export/" + kind.key());
+    }
+  }
 }
