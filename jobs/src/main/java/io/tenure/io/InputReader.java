@@ -607,7 +607,7 @@ public final class InputReader {
       String event = InputContract.eventColumn(table);
       switch (table) {
         case TRANSACTIONS -> {
-          timestampRules(rules, event, true);
+          rules.add(rule(col(event).isNull(), unparseableOrMissing(event)));
           rules.add(rule(col("amount").isNull(), unparseableOrMissing("amount")));
           rules.add(
               rule(
@@ -620,14 +620,14 @@ public final class InputReader {
           currencyRules(rules);
         }
         case CANCELLATIONS -> {
-          timestampRules(rules, event, true);
+          rules.add(rule(col(event).isNull(), unparseableOrMissing(event)));
           rules.add(
               rule(
                   not(col("kind").isin("voluntary", "involuntary", "unspecified")),
                   "unknown_kind"));
         }
         case INTERACTIONS -> {
-          timestampRules(rules, event, true);
+          rules.add(rule(col(event).isNull(), unparseableOrMissing(event)));
           rules.add(rule(col("closed_at").lt(col("opened_at")), "closed_before_opened"));
           rules.add(rule(col("first_response_at").lt(col("opened_at")), "response_before_opened"));
           rules.add(rule(col("handle_seconds").lt(0), "negative_handle_seconds"));
@@ -642,7 +642,9 @@ public final class InputReader {
           rules.add(rule(not(col("csat").between(1, 5)), "csat_out_of_range"));
           rules.add(rule(not(col("nps").between(0, 10)), "nps_out_of_range"));
         }
-        case CUSTOMERS -> timestampRules(rules, event, false);
+        case CUSTOMERS -> {
+          // signup_at is optional: the generic unparseable rule above covers it.
+        }
       }
       for (ColumnSpec spec : InputContract.columns(table)) {
         List<String> allowed = quality.allowed(table, spec.name());
@@ -686,12 +688,6 @@ public final class InputReader {
       rules.add(rule(currency.isNull().and(lit(currencies.mixed())), "missing_currency"));
       rules.add(
           rule(currency.isNotNull().and(not(currency.isin(known.toArray()))), "unknown_currency"));
-    }
-
-    private void timestampRules(List<Column[]> rules, String name, boolean required) {
-      if (required) {
-        rules.add(rule(col(name).isNull(), unparseableOrMissing(name)));
-      }
     }
 
     /** A canonical column that is null although its source holds a (non-blank) value. */

@@ -318,11 +318,11 @@ public final class OutputWriter {
     if (!fs.mkdirs(to.getParent())) {
       throw new IOException("cannot create the directory " + to.getParent());
     }
-    if ("file".equals(fs.getScheme())) {
+    if (LocalFiles.isLocal(fs)) {
       try {
         java.nio.file.Files.move(
-            RunLock.local(fs, from),
-            RunLock.local(fs, to),
+            LocalFiles.path(fs, from),
+            LocalFiles.path(fs, to),
             java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       } catch (IOException e) {
         throw new IOException(

@@ -172,8 +172,8 @@ public final class RunLock implements AutoCloseable {
 
   /** Creates the lock file if it does not exist; false when it does. */
   private static boolean create(FileSystem fs, Path path, String content) throws IOException {
-    if ("file".equals(fs.getScheme())) {
-      java.nio.file.Path local = local(fs, path);
+    if (LocalFiles.isLocal(fs)) {
+      java.nio.file.Path local = LocalFiles.path(fs, path);
       try {
         Files.createFile(local);
       } catch (FileAlreadyExistsException e) {
@@ -197,9 +197,9 @@ public final class RunLock implements AutoCloseable {
       throws IOException {
     Path aside = new Path(path.getParent(), NAME + ".broken-" + runId);
     boolean moved;
-    if ("file".equals(fs.getScheme())) {
+    if (LocalFiles.isLocal(fs)) {
       try {
-        Files.move(local(fs, path), local(fs, aside));
+        Files.move(LocalFiles.path(fs, path), LocalFiles.path(fs, aside));
         moved = true;
       } catch (NoSuchFileException | FileAlreadyExistsException e) {
         moved = false;
@@ -221,10 +221,6 @@ public final class RunLock implements AutoCloseable {
     if (!fs.delete(aside, false)) {
       throw new IOException("cannot remove the broken lock " + aside);
     }
-  }
-
-  static java.nio.file.Path local(FileSystem fs, Path path) {
-    return java.nio.file.Path.of(fs.makeQualified(path).toUri());
   }
 
   private static String ownerJson(String runId) {
