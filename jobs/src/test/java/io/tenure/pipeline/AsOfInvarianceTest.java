@@ -33,19 +33,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>The generated data has contacts open across D, survey answers after the close, reactivations
  * (a 30-day inactivity window), cancellations, refunds, and dates around DST changes.
  */
-@ExtendWith(SparkExtension.class)
+@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class AsOfInvarianceTest {
   @TempDir Path dir;
-
-  @org.junit.jupiter.api.BeforeAll
-  static void interpretSmallQueries(SparkSession spark) {
-    SparkExtension.interpreted(spark);
-  }
-
-  @org.junit.jupiter.api.AfterAll
-  static void restoreCodegen(SparkSession spark) {
-    SparkExtension.compiled(spark);
-  }
 
   @ParameterizedTest(name = "seed {0}, {1}, {2}, as of {3}")
   @CsvSource({

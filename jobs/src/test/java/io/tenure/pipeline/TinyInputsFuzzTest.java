@@ -35,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * message when no transaction is usable, publishes every table with its schema, and every table's
  * key is unique. A failing case names its seed; rerun one with {@code -Dtenure.fuzz.seed=N}.
  */
-@ExtendWith(SparkExtension.class)
+@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class TinyInputsFuzzTest {
   private static final int CASES = Integer.getInteger("tenure.fuzz.cases", 12);
   private static final List<String> GRAINS = List.of("day", "week", "month", "quarter");
@@ -67,16 +67,6 @@ class TinyInputsFuzzTest {
           Map.entry("retention_drivers", List.of("level", "period_start", "driver", "bucket")));
 
   @TempDir Path dir;
-
-  @org.junit.jupiter.api.BeforeAll
-  static void interpretTinyQueries(SparkSession spark) {
-    SparkExtension.interpreted(spark);
-  }
-
-  @org.junit.jupiter.api.AfterAll
-  static void restoreCodegen(SparkSession spark) {
-    SparkExtension.compiled(spark);
-  }
 
   static Stream<Long> seeds() {
     Long one = Long.getLong("tenure.fuzz.seed");

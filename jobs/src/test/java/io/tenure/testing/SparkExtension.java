@@ -34,18 +34,24 @@ public final class SparkExtension implements ParameterResolver, BeforeAllCallbac
   }
 
   /**
-   * Switches the shared session to interpreted expressions, for test classes that run the whole job
-   * on tiny inputs: there, compiling generated code is most of a run's time, and the results are
-   * the same (the other tests cover the generated code). Undo with {@link #compiled}.
+   * For test classes that run the whole job on tiny inputs: there, compiling generated code is most
+   * of a run's time, and interpreted expressions give the same results (the other tests cover the
+   * generated code). The shared session goes back to generated code after the class.
    */
-  public static void interpreted(SparkSession spark) {
-    spark.conf().set("spark.sql.codegen.wholeStage", "false");
-    spark.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
-  }
+  public static final class Interpreted
+      implements org.junit.jupiter.api.extension.BeforeAllCallback,
+          org.junit.jupiter.api.extension.AfterAllCallback {
+    @Override
+    public void beforeAll(ExtensionContext context) {
+      session().conf().set("spark.sql.codegen.wholeStage", "false");
+      session().conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+    }
 
-  public static void compiled(SparkSession spark) {
-    spark.conf().unset("spark.sql.codegen.wholeStage");
-    spark.conf().unset("spark.sql.codegen.factoryMode");
+    @Override
+    public void afterAll(ExtensionContext context) {
+      session().conf().unset("spark.sql.codegen.wholeStage");
+      session().conf().unset("spark.sql.codegen.factoryMode");
+    }
   }
 
   /**
