@@ -26,18 +26,27 @@ final class Summary {
       b.append(
           String.format(
               Locale.ROOT,
-              "  %-15s %,12d read %,12d used %,10d quarantined %,10d after as-of%n",
+              "  %-15s %,12d read %,12d used %,10d quarantined %,10d after as-of%s%n",
               p.table().key(),
               p.rowsRead(),
               p.rowsUsed(),
               p.rowsQuarantined(),
-              p.rowsAfterAsOf()));
+              p.rowsAfterAsOf(),
+              p.rowsExcluded() == 0
+                  ? ""
+                  : String.format(Locale.ROOT, " %,10d excluded", p.rowsExcluded())));
       // Every path, so that a -D override of one input never hides that the others are unchanged.
       s.input(p.table()).ifPresent(in -> b.append("      from ").append(in.path()).append('\n'));
       p.quarantinedByReason()
           .forEach(
               (reason, n) ->
                   b.append(String.format(Locale.ROOT, "      %-40s %,10d%n", reason, n)));
+      p.excludedByReason()
+          .forEach(
+              (reason, n) ->
+                  b.append(
+                      String.format(
+                          Locale.ROOT, "      %-40s %,10d%n", "excluded by " + reason, n)));
     }
     if (!r.outputs().isEmpty()) {
       b.append("Outputs in ").append(s.outputPath()).append(":\n");

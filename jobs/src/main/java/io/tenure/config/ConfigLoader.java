@@ -101,10 +101,15 @@ public final class ConfigLoader {
       Map<String, String> options = r.stringMap(base + ".options");
       Map<String, String> columns = r.stringMap(base + ".columns");
       Map<String, String> expressions = r.stringMap(base + ".expressions");
+      Optional<String> filter =
+          t.getIsNull(base + ".filter")
+              ? Optional.empty()
+              : Optional.of(r.string(base + ".filter")).filter(f -> !f.isBlank());
       inputs.put(
           kind,
           r.build(
-              base, () -> new InputSettings(kind, path, format, options, columns, expressions)));
+              base,
+              () -> new InputSettings(kind, path, format, options, columns, expressions, filter)));
     }
 
     if (!inputs.containsKey(TableKind.TRANSACTIONS)

@@ -2,6 +2,7 @@ package io.tenure.config;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -13,6 +14,9 @@ import java.util.Set;
  * @param options extra Spark reader options, passed as they are
  * @param columns canonical column name to the column name in the source; a canonical column that is
  *     not listed is looked up under its own name
+ * @param expressions canonical column name to a Spark SQL expression over source columns
+ * @param filter a Spark SQL condition over source columns: rows for which it is not true are left
+ *     out of the run (counted in the manifest, not quarantined); empty = every row
  */
 public record InputSettings(
     TableKind table,
@@ -20,7 +24,8 @@ public record InputSettings(
     String format,
     Map<String, String> options,
     Map<String, String> columns,
-    Map<String, String> expressions) {
+    Map<String, String> expressions,
+    Optional<String> filter) {
 
   public static final Set<String> FORMATS = Set.of("parquet", "csv", "orc");
 
@@ -34,6 +39,12 @@ public record InputSettings(
     options = Map.copyOf(options);
     columns = Map.copyOf(columns);
     expressions = Map.copyOf(expressions);
+    Objects.requireNonNull(filter, "filter");
+  }
+
+  /** The config key of the row filter, for messages. */
+  public String filterKey() {
+    return table.configPath() + ".filter";
   }
 
   /** The name of the column an expression is evaluated into before mapping. */

@@ -185,7 +185,7 @@ public final class Errors {
   }
 
   /**
-   * @param removed rows quarantined per reason, named when they are why nothing is left
+   * @param removed rows quarantined or excluded per reason, named when they are why nothing is left
    */
   public static TenureException emptyInput(
       String table, String path, java.util.Map<String, Long> removed) {
@@ -203,10 +203,11 @@ public final class Errors {
             table.equals("transactions") ? "purchase" : "row",
             why.length() == 0
                 ? ""
-                : " Every row was quarantined ("
+                : " No row could be used ("
                     + why
                     + "; docs/data-quality.md explains each reason), so check those rules"
-                    + " (e.g. tenure.quality.allowed-values) or the column mapping too."),
+                    + " (e.g. tenure.quality.allowed-values, the input's filter) or the column"
+                    + " mapping too."),
         null);
   }
 

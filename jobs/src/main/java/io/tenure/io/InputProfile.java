@@ -14,9 +14,11 @@ import org.apache.spark.sql.Row;
 
 /**
  * Row accounting for one input table: rows read = rows used + rows quarantined + rows after the
- * as-of date. A row dated after the as-of date counts there even when it is also unusable: the run
- * as of that date neither uses nor quarantines it. Built from one aggregate per table (counts by
- * reason and local event date), which is small: at most one row per reason and day.
+ * as-of date + rows excluded. A row the configuration leaves out (the row filter, a placeholder
+ * customer id) counts as excluded whatever its date; a row dated after the as-of date counts there
+ * even when it is also unusable: the run as of that date neither uses nor quarantines it. Built
+ * from one aggregate per table (counts by reason and local event date), which is small: at most one
+ * row per reason and day.
  */
 public record InputProfile(
     TableKind table,
@@ -25,13 +27,28 @@ public record InputProfile(
     long rowsQuarantined,
     long rowsAfterAsOf,
     Map<String, Long> quarantinedByReason,
+    Map<String, Long> excludedByReason,
     Optional<LocalDate> lastUsableDate) {
 
   public InputProfile {
     quarantinedByReason = Map.copyOf(quarantinedByReason);
-    if (rowsRead != rowsUsed + rowsQuarantined + rowsAfterAsOf) {
+    excludedByReason = Map.copyOf(excludedByReason);
+    long excluded = excludedByReason.values().stream().mapToLong(Long::longValue).sum();
+    if (rowsRead != rowsUsed + rowsQuarantined + rowsAfterAsOf + excluded) {
       throw new IllegalStateException("row accounting does not add up for " + table);
     }
+  }
+
+  /** Rows the configuration leaves out: neither used nor quarantined. */
+  public long rowsExcluded() {
+    return excludedByReason.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Why rows were not used: quarantine reasons, then "excluded by ..." for left-out rows. */
+  public Map<String, Long> whyUnused() {
+    Map<String, Long> out = new java.util.LinkedHashMap<>(quarantinedByReason);
+    excludedByReason.forEach((reason, n) -> out.put("excluded by " + reason, n));
+    return out;
   }
 
   /** The per-(reason, day) counts of one input; the only driver-side collection of input data. */
@@ -59,11 +76,14 @@ public record InputProfile(
       long used = 0;
       long late = 0;
       Map<String, Long> reasons = new TreeMap<>();
+      Map<String, Long> excluded = new TreeMap<>();
       for (Row r : rows) {
         long n = r.getLong(2);
         read += n;
-        // A row dated after the as-of date belongs to a later run, whatever its problems.
-        if (!r.isNullAt(1) && r.getDate(1).toLocalDate().isAfter(asOf)) {
+        if (!r.isNullAt(0) && r.getString(0).startsWith(InputReader.EXCLUDED)) {
+          excluded.merge(r.getString(0).substring(InputReader.EXCLUDED.length()), n, Long::sum);
+          // A row dated after the as-of date belongs to a later run, whatever its problems.
+        } else if (!r.isNullAt(1) && r.getDate(1).toLocalDate().isAfter(asOf)) {
           late += n;
         } else if (!r.isNullAt(0)) {
           reasons.merge(r.getString(0), n, Long::sum);
@@ -72,7 +92,8 @@ public record InputProfile(
         }
       }
       long quarantined = reasons.values().stream().mapToLong(Long::longValue).sum();
-      return new InputProfile(table, read, used, quarantined, late, reasons, lastUsableDate());
+      return new InputProfile(
+          table, read, used, quarantined, late, reasons, excluded, lastUsableDate());
     }
   }
 }

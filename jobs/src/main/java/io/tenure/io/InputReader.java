@@ -75,6 +75,17 @@ public final class InputReader {
   static final String SOURCE_FILE = "_source_file";
   static final String EVENT_DATE = "_event_date";
 
+  /**
+   * Reasons that start with this leave a row out by the user's choice (the row filter, a
+   * placeholder customer id): neither used nor quarantined, counted apart in the manifest.
+   */
+  static final String EXCLUDED = "excluded:";
+
+  /** The reason of a row the configured filter leaves out. */
+  static final String EXCLUDED_BY_FILTER = EXCLUDED + "filter";
+
+  private static final String PASSES_FILTER = "_passes_filter";
+
   /** 2^53: above it a double no longer holds every integer, so ids would merge. */
   private static final double MAX_EXACT_DOUBLE = 9_007_199_254_740_992.0;
 
@@ -146,6 +157,7 @@ public final class InputReader {
         struct(Arrays.stream(raw.columns()).map(c -> raw.col(quoted(c))).toArray(Column[]::new))
             .as(RAW));
     projection.add(input_file_name().as(SOURCE_FILE));
+    projection.add(rowFilter(raw, in, rawColumns).as(PASSES_FILTER));
     Dataset<Row> cast = raw.select(projection.toArray(Column[]::new));
 
     checkAllowedValues(in.table());
@@ -164,7 +176,9 @@ public final class InputReader {
         rules
             .normalise(cast)
             .withColumn(EVENT_DATE, Periods.localDate(col(eventColumn), settings.zone()))
-            .withColumn(REASON, rules.reason());
+            .withColumn(
+                REASON, when(col(PASSES_FILTER), rules.reason()).otherwise(lit(EXCLUDED_BY_FILTER)))
+            .drop(PASSES_FILTER);
     // Last: the row kept for a duplicated id must be one that passed every other rule.
     String idColumn = InputContract.idColumn(in.table());
     if (idColumn != null && present.containsKey(idColumn)) {
@@ -301,6 +315,34 @@ public final class InputReader {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether a row passes {@code inputs.<table>.filter} (a condition that is null counts as false,
+   * as in SQL's WHERE); every row passes without a filter.
+   */
+  private static Column rowFilter(Dataset<Row> raw, InputSettings in, List<String> rawColumns) {
+    if (in.filter().isEmpty()) {
+      return lit(true);
+    }
+    String condition = in.filter().get();
+    DataType type;
+    try {
+      type = raw.select(expr(condition)).schema().fields()[0].dataType();
+    } catch (Exception e) {
+      throw Errors.badExpression(in.filterKey(), condition, String.join(", ", rawColumns), e);
+    }
+    if (!(type instanceof BooleanType)) {
+      throw Errors.configKey(
+          in.filterKey(),
+          "the filter \""
+              + condition
+              + "\" is a "
+              + type.simpleString()
+              + ", not a condition; write one that is true for the rows to use, e.g."
+              + " \"`Customer ID` IS NOT NULL\"");
+    }
+    return coalesce(expr(condition), lit(false));
   }
 
   private Dataset<Row> load(InputSettings in) {

@@ -3,6 +3,7 @@ package io.tenure.io;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 
@@ -63,7 +64,7 @@ public final class ValidatedInput {
    * What is kept for the run is then little more than the canonical columns.
    */
   ValidatedInput compacted(Column mayFailLater) {
-    Column keep = col(InputReader.REASON).isNotNull().or(coalesce(mayFailLater, lit(false)));
+    Column keep = unusable().or(coalesce(mayFailLater, lit(false)));
     return withRows(
         flagged
             .withColumn(InputReader.RAW, when(keep, col(InputReader.RAW)))
@@ -101,7 +102,7 @@ public final class ValidatedInput {
       }
     }
     return flagged
-        .where(col(InputReader.REASON).isNotNull().and(inScope(asOf)))
+        .where(unusable().and(inScope(asOf)))
         .select(
             lit(table().key()).as(Quarantine.TABLE),
             col(InputReader.REASON).as(Quarantine.REASON),
@@ -133,6 +134,12 @@ public final class ValidatedInput {
       }
     }
     return out;
+  }
+
+  /** A row flagged as unusable (not one left out by the user's choice). */
+  private static Column unusable() {
+    Column reason = col(InputReader.REASON);
+    return reason.isNotNull().and(not(reason.startsWith(InputReader.EXCLUDED)));
   }
 
   /** Whether a row's event date is on or before the as-of date (rows without one are kept). */

@@ -43,6 +43,8 @@ final class Manifest {
       t.put("rows_quarantined", p.rowsQuarantined());
       t.put("rows_after_as_of", p.rowsAfterAsOf());
       t.put("quarantined_by_reason", p.quarantinedByReason());
+      t.put("rows_excluded", p.rowsExcluded());
+      t.put("excluded_by_reason", p.excludedByReason());
       in.put(p.table().key(), t);
     }
     m.put("inputs", in);

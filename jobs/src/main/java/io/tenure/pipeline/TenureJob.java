@@ -398,10 +398,7 @@ public final class TenureJob {
                     Errors.emptyInput(
                         main.key(),
                         settings.input(main).orElseThrow().path(),
-                        counts
-                            .get(main)
-                            .profile(LocalDate.of(9999, 12, 31))
-                            .quarantinedByReason()));
+                        counts.get(main).profile(LocalDate.of(9999, 12, 31)).whyUnused()));
     checkAsOf(asOf, lastEvent);
     List<InputProfile> profiles = new ArrayList<>();
     counts.values().forEach(c -> profiles.add(c.profile(asOf)));
@@ -411,19 +408,21 @@ public final class TenureJob {
       throw Errors.emptyInput(
           main.key(),
           settings.input(main).orElseThrow().path() + " (up to as-of " + asOf + ")",
-          mainProfile.quarantinedByReason());
+          mainProfile.whyUnused());
     }
     for (InputProfile pr : profiles) {
       checkQuarantineShare(pr);
       LOG.info(
-          "Input {}: {} rows read, {} used, {} quarantined {}, {} after as-of {}",
+          "Input {}: {} rows read, {} used, {} quarantined {}, {} after as-of {}, {} excluded {}",
           pr.table().key(),
           pr.rowsRead(),
           pr.rowsUsed(),
           pr.rowsQuarantined(),
           pr.quarantinedByReason(),
           pr.rowsAfterAsOf(),
-          asOf);
+          asOf,
+          pr.rowsExcluded(),
+          pr.excludedByReason());
     }
     return new Prepared(inputs, profiles, asOf, settings.zone());
   }

@@ -343,6 +343,6 @@ class WholeInputCatalogueTest {
     assertThat(r.code()).isEqualTo(3);
     assertThat(r.err())
         .contains("has no usable rows")
-        .contains("Every row was quarantined (unknown_channel 3;");
+        .contains("No row could be used (unknown_channel 3;");
   }
 }
