@@ -267,7 +267,8 @@ public final class ConfigLoader {
                 r.duration("quality.max-handle-time").toMillis() / 1000.0,
                 t.getIsNull("quality.max-days-after-data")
                     ? Optional.empty()
-                    : Optional.of(r.integer("quality.max-days-after-data"))));
+                    : Optional.of(r.integer("quality.max-days-after-data")),
+                java.util.Set.copyOf(r.strings("quality.placeholder-customer-ids"))));
   }
 
   private static Config overrideConfig(Map<String, String> overrides) {

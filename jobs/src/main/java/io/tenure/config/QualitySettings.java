@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,6 +25,8 @@ import java.util.TreeMap;
  *     implausible_handle_seconds}
  * @param maxDaysAfterData a run whose as-of date is more days than this after the newest event
  *     stops (exit 3); empty = no limit
+ * @param placeholderCustomerIds customer ids that name nobody (a shared "0" for unidentified
+ *     callers): such interactions count as anonymous contacts, rows of other tables are excluded
  */
 public record QualitySettings(
     double maxQuarantinedFraction,
@@ -32,7 +35,8 @@ public record QualitySettings(
     Optional<String> currency,
     Map<String, BigDecimal> rates,
     double maxHandleSeconds,
-    Optional<Integer> maxDaysAfterData) {
+    Optional<Integer> maxDaysAfterData,
+    Set<String> placeholderCustomerIds) {
 
   public QualitySettings {
     if (!(maxQuarantinedFraction >= 0 && maxQuarantinedFraction <= 1)) {
@@ -68,6 +72,7 @@ public record QualitySettings(
           "money.rates needs money.currency: the currency the rates convert into");
     }
     rates = Map.copyOf(upper);
+    placeholderCustomerIds = Set.copyOf(placeholderCustomerIds.stream().map(String::trim).toList());
   }
 
   /** The accepted values of {@code table.column}; empty = any value. */

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_utc_timestamp;
@@ -34,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.schema.MessageType;
@@ -85,6 +87,11 @@ public final class InputReader {
   static final String EXCLUDED_BY_FILTER = EXCLUDED + "filter";
 
   private static final String PASSES_FILTER = "_passes_filter";
+
+  /** The reason of a non-interaction row whose customer id is a configured placeholder. */
+  static final String EXCLUDED_PLACEHOLDER = EXCLUDED + "placeholder_customer_id";
+
+  private static final String PLACEHOLDER = "_placeholder_id";
 
   /** 2^53: above it a double no longer holds every integer, so ids would merge. */
   private static final double MAX_EXACT_DOUBLE = 9_007_199_254_740_992.0;
@@ -172,13 +179,27 @@ public final class InputReader {
             LocalDate.now(settings.zone()),
             settings.zone(),
             textSource ? textColumns(raw) : List.of());
+    Set<String> placeholders = settings.quality().placeholderCustomerIds();
+    Column placeholder =
+        placeholders.isEmpty()
+            ? lit(false)
+            : coalesce(col("customer_id").isin(placeholders.toArray()), lit(false));
+    boolean contacts = in.table() == TableKind.INTERACTIONS;
     Dataset<Row> flagged =
         rules
             .normalise(cast)
+            .withColumn(PLACEHOLDER, placeholder)
             .withColumn(EVENT_DATE, Periods.localDate(col(eventColumn), settings.zone()))
             .withColumn(
-                REASON, when(col(PASSES_FILTER), rules.reason()).otherwise(lit(EXCLUDED_BY_FILTER)))
-            .drop(PASSES_FILTER);
+                REASON,
+                when(not(col(PASSES_FILTER)), lit(EXCLUDED_BY_FILTER))
+                    .when(col(PLACEHOLDER).and(lit(!contacts)), lit(EXCLUDED_PLACEHOLDER))
+                    .otherwise(rules.reason()))
+            // An interaction under a placeholder id is an anonymous contact: it has no customer.
+            .withColumn(
+                "customer_id",
+                when(col(PLACEHOLDER), lit(null).cast("string")).otherwise(col("customer_id")))
+            .drop(PASSES_FILTER, PLACEHOLDER);
     // Last: the row kept for a duplicated id must be one that passed every other rule.
     String idColumn = InputContract.idColumn(in.table());
     if (idColumn != null && present.containsKey(idColumn)) {
@@ -756,10 +777,6 @@ public final class InputReader {
       return source == null
           ? lit("missing_" + name)
           : when(source.isNull(), lit("missing_" + name)).otherwise(lit("unparseable_" + name));
-    }
-
-    private static Column not(Column c) {
-      return org.apache.spark.sql.functions.not(c);
     }
 
     private static Column[] rule(Column failed, String reason) {

@@ -38,7 +38,8 @@ public final class NpsByGroup {
       ZoneId zone) {
     Dataset<Row> answers =
         interactions
-            .where(col("nps").isNotNull())
+            // Groups describe customers: an anonymous answer (placeholder id) has none.
+            .where(col("nps").isNotNull().and(col("customer_id").isNotNull()))
             .select(
                 col("customer_id"),
                 col("nps"),

@@ -44,7 +44,10 @@ import org.apache.spark.sql.expressions.Window;
  *       time_to_close = closed_at − opened_at over closed contacts.
  *   <li>A <b>repeat contact</b> is followed by another contact of the same customer in the same
  *       category within {@code service.repeat-contact-days} days. first_contact_resolution_rate =
- *       resolved contacts that are not repeat contacts / contacts.
+ *       resolved contacts that are not repeat contacts / identified contacts; repeat_contact_rate =
+ *       repeat contacts / identified contacts. Identified contacts are those with a customer:
+ *       anonymous contacts (a placeholder id, {@code quality.placeholder-customer-ids}) count in
+ *       every other figure, but whether they repeat is unknown.
  *   <li>CSAT: mean score, satisfied_rate = scores 4–5 / responses, survey_response_rate = responses
  *       / contacts.
  *   <li>With {@code service.business-hours}, first response and time to close are also measured in
@@ -112,8 +115,15 @@ public final class ServiceKpis {
                 percentile_approx(col("close_s"), array(lit(0.5), lit(0.9)), acc).as("cq"),
                 percentile_approx(col("response_bs"), array(lit(0.5), lit(0.9)), acc).as("rbq"),
                 percentile_approx(col("close_bs"), array(lit(0.5), lit(0.9)), acc).as("cbq"),
+                count(col("customer_id")).as("identified_contacts"),
                 count(when(col("is_repeat"), 1)).as("repeat_contacts"),
-                count(when(col("is_resolved").and(col("is_repeat").unary_$bang()), 1))
+                count(
+                        when(
+                            col("customer_id")
+                                .isNotNull()
+                                .and(col("is_resolved"))
+                                .and(col("is_repeat").unary_$bang()),
+                            1))
                     .as("first_contact_resolved"),
                 count(col("csat")).as("csat_responses"),
                 avg(col("csat")).as("csat_mean"),
@@ -166,9 +176,10 @@ public final class ServiceKpis {
                 col("cq").getItem(0).as("time_to_close_p50_seconds"),
                 col("cq").getItem(1).as("time_to_close_p90_seconds"),
                 col("repeat_contacts"),
-                Outputs.ratio(col("repeat_contacts"), col("contacts")).as("repeat_contact_rate"),
+                Outputs.ratio(col("repeat_contacts"), col("identified_contacts"))
+                    .as("repeat_contact_rate"),
                 col("first_contact_resolved"),
-                Outputs.ratio(col("first_contact_resolved"), col("contacts"))
+                Outputs.ratio(col("first_contact_resolved"), col("identified_contacts"))
                     .as("first_contact_resolution_rate"),
                 col("csat_responses"),
                 col("csat_mean"),
@@ -185,6 +196,7 @@ public final class ServiceKpis {
     columns.addAll(
         List.of(
             col("timed_contacts"),
+            col("identified_contacts"),
             when(col("g_category").equalTo(0), col("baseline")).as("handle_baseline_seconds"),
             Outputs.ratio(col("above_baseline"), col("timed_contacts"))
                 .as("share_above_baseline")));
@@ -218,12 +230,17 @@ public final class ServiceKpis {
         lookup(col(CHANNEL), settings.responseTargets()).as("target"),
         expectsResponse(settings).as("expects_response"),
         coalesce(col("resolved"), col("closed_at").isNotNull()).as("is_resolved"),
-        coalesce(
-                repeatWindow
-                    .cast("double")
-                    .minus(opened)
-                    .leq(settings.repeatContactDays() * 86400.0),
-                lit(false))
+        // An anonymous contact (placeholder id) is never known to be a repeat: it is left out
+        // of the repeat and first-contact-resolution rates.
+        col("customer_id")
+            .isNotNull()
+            .and(
+                coalesce(
+                    repeatWindow
+                        .cast("double")
+                        .minus(opened)
+                        .leq(settings.repeatContactDays() * 86400.0),
+                    lit(false)))
             .as("is_repeat"),
         col("csat"),
         col("nps"),

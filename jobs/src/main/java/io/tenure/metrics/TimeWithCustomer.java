@@ -138,6 +138,7 @@ public final class TimeWithCustomer {
 
     Dataset<Row> perCustomer =
         timed
+            .where(col(CUSTOMER_ID).isNotNull()) // anonymous contacts have no customer row
             .groupBy(CUSTOMER_ID, PERIOD_START, MEASURE)
             .agg(
                 count(lit(1)).as(INTERACTIONS),
