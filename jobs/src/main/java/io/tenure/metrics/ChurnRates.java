@@ -66,7 +66,7 @@ public final class ChurnRates {
   public static final String REFUNDS = "refunds";
   public static final String REFUND_AMOUNT = "refund_amount";
   public static final String NET_REVENUE = "net_revenue";
-  public static final String CHURNED_REVENUE = "churned_revenue";
+  public static final String CHURNED_REVENUE = RevenueChurn.CHURNED_REVENUE;
   public static final String CHURN_TYPE = "churn_type";
   public static final String REASON = "reason";
   public static final String SHARE_OF_CHURNED = "share_of_churned";
@@ -172,7 +172,9 @@ public final class ChurnRates {
                 sum(ActivityBase.REFUNDS).as(REFUNDS),
                 Outputs.money(sum(ActivityBase.REFUND_UNITS)).as(REFUND_AMOUNT),
                 Outputs.money(sum(ActivityBase.NET_REVENUE_UNITS)).as(NET_REVENUE));
-    Dataset<Row> lost = churnedRevenue(spells, customerDays, settings, grain);
+    Dataset<Row> lost =
+        RevenueChurn.churnedRevenue(spells, customerDays, settings.revenueLookbackDays(), grain);
+    Dataset<Row> base = RevenueChurn.baseFigures(spells, customerDays, grid, grain);
     Dataset<Row> cancelCounts =
         cancellations
             .map(
@@ -188,7 +190,8 @@ public final class ChurnRates {
             .join(churns, Outputs.using(PERIOD_START), "left")
             .join(openAtEnd, Outputs.using(PERIOD_START), "left")
             .join(money, Outputs.using(PERIOD_START), "left")
-            .join(lost, Outputs.using(PERIOD_START), "left");
+            .join(lost, Outputs.using(PERIOD_START), "left")
+            .join(base, Outputs.using(PERIOD_START), "left");
     joined =
         cancelCounts == null
             ? joined.withColumn(CANCELLATIONS, lit(0L))
@@ -208,17 +211,19 @@ public final class ChurnRates {
       joined = joined.withColumn(c, coalesce(col(c), lit(0L)));
     }
     Column zeroMoney = lit(0).cast(Outputs.MONEY);
-    for (String c : new String[] {REFUND_AMOUNT, NET_REVENUE, CHURNED_REVENUE}) {
+    java.util.List<String> amounts = new java.util.ArrayList<>();
+    amounts.addAll(java.util.List.of(REFUND_AMOUNT, NET_REVENUE, CHURNED_REVENUE));
+    amounts.addAll(java.util.List.of(RevenueChurn.MONEY_COLUMNS));
+    for (String c : amounts) {
       joined = joined.withColumn(c, coalesce(col(c), zeroMoney));
     }
 
     // The grid is one row per period (hundreds at most), so an unpartitioned window is cheap.
     WindowSpec ordered = Window.orderBy(PERIOD_START);
     Column atStart = coalesce(lag(col(CUSTOMERS_AT_END), 1).over(ordered), lit(0L));
-    Dataset<Row> periods =
-        joined
-            .withColumn(CUSTOMERS_AT_START, atStart)
-            .select(
+    java.util.List<Column> columns =
+        new java.util.ArrayList<>(
+            java.util.List.of(
                 col(PERIOD_START),
                 date_add(Periods.next(col(PERIOD_START), grain), -1).as(PERIOD_END),
                 Periods.isComplete(col(PERIOD_START), asOfDate, grain).as(IS_COMPLETE),
@@ -240,7 +245,10 @@ public final class ChurnRates {
                 col(REFUNDS),
                 col(REFUND_AMOUNT),
                 col(NET_REVENUE),
-                col(CHURNED_REVENUE));
+                col(CHURNED_REVENUE)));
+    columns.addAll(java.util.List.of(RevenueChurn.columns()));
+    Dataset<Row> periods =
+        joined.withColumn(CUSTOMERS_AT_START, atStart).select(columns.toArray(Column[]::new));
 
     Dataset<Row> reasons =
         spells
@@ -361,40 +369,5 @@ public final class ChurnRates {
         when(known, endDate).as(CHURN_DATE),
         when(known, when(byCancel, col("next_kind")).otherwise(lit(INACTIVITY))).as(CHURN_TYPE),
         when(known, when(byCancel, col("next_reason")).otherwise(lit(INACTIVITY))).as(REASON));
-  }
-
-  /**
-   * Revenue lost with each ended spell: the customer's net revenue on the spell's own days within
-   * the {@code revenue-lookback-days} days up to and including its churn date, summed by churn
-   * period. A day belongs to the latest spell that started on or before it, so an earlier spell's
-   * revenue is never counted again when a reactivated customer churns a second time, and a purchase
-   * on the churn day that starts a new spell is not lost.
-   */
-  private static Dataset<Row> churnedRevenue(
-      Dataset<Row> spells, Dataset<Row> customerDays, ChurnSettings settings, Grain grain) {
-    Column nextStart =
-        org.apache
-            .spark
-            .sql
-            .functions
-            .lead(col(START_DATE), 1)
-            .over(
-                org.apache.spark.sql.expressions.Window.partitionBy(col(CUSTOMER_ID))
-                    .orderBy(col(START_DATE)));
-    Dataset<Row> churned =
-        spells
-            .select(col(CUSTOMER_ID), col(START_DATE), col(CHURN_DATE), nextStart.as("next_start"))
-            .where(col(CHURN_DATE).isNotNull());
-    Column day = col(ActivityBase.ACTIVITY_DATE);
-    Column inWindow =
-        day.gt(date_add(col(CHURN_DATE), -settings.revenueLookbackDays()))
-            .and(day.leq(col(CHURN_DATE)))
-            .and(day.geq(col(START_DATE)))
-            .and(col("next_start").isNull().or(day.lt(col("next_start"))));
-    return churned
-        .join(customerDays, Outputs.using(CUSTOMER_ID))
-        .where(inWindow)
-        .groupBy(Periods.start(col(CHURN_DATE), grain).as(PERIOD_START))
-        .agg(Outputs.money(sum(ActivityBase.NET_REVENUE_UNITS)).as(CHURNED_REVENUE));
   }
 }

@@ -115,6 +115,32 @@ class ChurnRatesTest {
   }
 
   @Test
+  void revenueRetentionOfTheBaseAtEachPeriodStart(SparkSession spark) {
+    ChurnRates.Result r = asOfApril30(spark);
+
+    // Base = customers active at the start, valued at their revenue in the previous month.
+    // Feb: A 10 + C 30; A churns (10 lost); in Feb A spends 0, C 40 (gross caps C at 30).
+    // Mar: C 40 + E 70; C churns on Mar 2 (40 lost) and is back on Mar 20 (50); E 80 - 5.
+    // Apr: C 50 + E 75; both churn, nobody spends.
+    assertThat(
+            sorted(
+                r.periods(),
+                "period_start",
+                "cast(base_revenue as double)",
+                "cast(base_revenue_churned as double)",
+                "cast(base_revenue_retained_gross as double)",
+                "cast(base_revenue_retained_net as double)",
+                "round(revenue_churn_rate, 6)",
+                "round(gross_revenue_retention, 6)",
+                "round(net_revenue_retention, 6)"))
+        .containsExactly(
+            "2024-01-01 | 0.0 | 0.0 | 0.0 | 0.0 | null | null | null",
+            "2024-02-01 | 40.0 | 10.0 | 30.0 | 40.0 | 0.25 | 0.75 | 1.0",
+            "2024-03-01 | 110.0 | 40.0 | 110.0 | 125.0 | 0.363636 | 1.0 | 1.136364",
+            "2024-04-01 | 125.0 | 125.0 | 0.0 | 0.0 | 1.0 | 0.0 | 0.0");
+  }
+
+  @Test
   void reasonsSplitCancellationsFromInactivity(SparkSession spark) {
     ChurnRates.Result r = asOfApril30(spark);
 

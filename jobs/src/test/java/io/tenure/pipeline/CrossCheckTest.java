@@ -132,30 +132,10 @@ class CrossCheckTest {
                 settings.zone(),
                 AS_OF)
             .periods();
-    String asOf = "date'" + AS_OF + "'";
     Dataset<Row> sql =
         spark.sql(
-            "with p as (select customer_id, occurred_at ts from raw_tx"
-                + "   where kind = 'purchase' and to_date(occurred_at) <= "
-                + asOf
-                + "),"
-                + " c as (select customer_id, cancelled_at ts from raw_cancels"
-                + "   where to_date(cancelled_at) <= "
-                + asOf
-                + "),"
-                + " months as (select explode(sequence(date'2023-01-01', trunc("
-                + asOf
-                + ", 'MM'), interval 1 month)) m),"
-                + " ends as (select m, least(last_day(m), "
-                + asOf
-                + ") b from months),"
-                + " lastp as (select e.m, e.b, p.customer_id, max(p.ts) lp from ends e"
-                + "   join p on to_date(p.ts) <= e.b group by e.m, e.b, p.customer_id),"
-                + " active as (select l.m, l.customer_id from lastp l"
-                + "   where datediff(l.b, to_date(l.lp)) < "
-                + WINDOW
-                + "   and not exists (select 1 from c where c.customer_id = l.customer_id"
-                + "     and c.ts > l.lp and to_date(c.ts) <= l.b)),"
+            activeAtMonthEnds()
+                + ","
                 + " firsts as (select customer_id, trunc(to_date(min(ts)), 'MM') m from p"
                 + "   group by customer_id),"
                 + " a as (select m, count(*) n from active group by m),"
@@ -172,6 +152,82 @@ class CrossCheckTest {
         .isEqualTo(expected);
     assertThat(periods.where("churned_customers > 0 and reactivated_customers > 0").count())
         .isGreaterThan(3);
+  }
+
+  /**
+   * Revenue retention from the same independent churn state: the base of month m is the customers
+   * active at the end of month m - 1, valued at their net revenue in m - 1.
+   */
+  @Test
+  void revenueRetentionEqualsSql(SparkSession spark) {
+    ActivityBase base = ActivityBase.build(tx, Optional.empty(), settings.zone());
+    Dataset<Row> periods =
+        ChurnRates.compute(
+                tx,
+                Optional.of(cancels),
+                base.customerDays(),
+                settings.churn(),
+                settings.grain(),
+                settings.zone(),
+                AS_OF)
+            .periods();
+    Dataset<Row> sql =
+        spark.sql(
+            activeAtMonthEnds()
+                + ", rev as (select customer_id, trunc(to_date(occurred_at), 'MM') m,"
+                + "   sum(case when kind = 'purchase' then abs(amount) else -abs(amount) end) r"
+                + "   from raw_tx where to_date(occurred_at) <= date'"
+                + AS_OF
+                + "' group by 1, 2),"
+                + " b as (select add_months(m, 1) m, customer_id from active)"
+                + " select b.m, cast(sum(coalesce(prev.r, 0)) as double),"
+                + "   cast(sum(least(coalesce(cur.r, 0), coalesce(prev.r, 0))) as double),"
+                + "   cast(sum(coalesce(cur.r, 0)) as double)"
+                + " from b left join rev prev on prev.customer_id = b.customer_id"
+                + "   and prev.m = add_months(b.m, -1)"
+                + " left join rev cur on cur.customer_id = b.customer_id and cur.m = b.m"
+                + " where b.m <= date'"
+                + AS_OF
+                + "' group by b.m");
+    List<String> expected = sorted(sql);
+    assertThat(expected).hasSizeGreaterThan(20);
+    assertThat(
+            sorted(
+                periods.where("customers_at_start > 0"),
+                "period_start",
+                "cast(base_revenue as double)",
+                "cast(base_revenue_retained_gross as double)",
+                "cast(base_revenue_retained_net as double)"))
+        .isEqualTo(expected);
+  }
+
+  /**
+   * CTEs p (purchases), c (cancellations), months, ends (each month's last day up to as-of) and
+   * active (m, customer_id): customers active at the end of month m, by the second formulation.
+   */
+  private static String activeAtMonthEnds() {
+    String asOf = "date'" + AS_OF + "'";
+    return "with p as (select customer_id, occurred_at ts from raw_tx"
+        + "   where kind = 'purchase' and to_date(occurred_at) <= "
+        + asOf
+        + "),"
+        + " c as (select customer_id, cancelled_at ts from raw_cancels"
+        + "   where to_date(cancelled_at) <= "
+        + asOf
+        + "),"
+        + " months as (select explode(sequence(date'2023-01-01', trunc("
+        + asOf
+        + ", 'MM'), interval 1 month)) m),"
+        + " ends as (select m, least(last_day(m), "
+        + asOf
+        + ") b from months),"
+        + " lastp as (select e.m, e.b, p.customer_id, max(p.ts) lp from ends e"
+        + "   join p on to_date(p.ts) <= e.b group by e.m, e.b, p.customer_id),"
+        + " active as (select l.m, l.customer_id from lastp l"
+        + "   where datediff(l.b, to_date(l.lp)) < "
+        + WINDOW
+        + "   and not exists (select 1 from c where c.customer_id = l.customer_id"
+        + "     and c.ts > l.lp and to_date(c.ts) <= l.b))";
   }
 
   @Test
