@@ -158,7 +158,10 @@ public final class ConfigLoader {
             "time-with-customer",
             () ->
                 new TenureSettings.TimeWithCustomerSettings(
-                    r.integer("time-with-customer.percentile-accuracy"),
+                    "exact".equals(r.string("time-with-customer.percentile-accuracy"))
+                        ? java.util.OptionalInt.empty()
+                        : java.util.OptionalInt.of(
+                            r.integer("time-with-customer.percentile-accuracy")),
                     r.real("time-with-customer.histogram-base")));
     if (cohort.anchor() == CohortAnchor.SIGNUP && !inputs.containsKey(TableKind.CUSTOMERS)) {
       throw Errors.config(

@@ -156,15 +156,17 @@ public record TenureSettings(
   /**
    * Time-with-customer settings.
    *
-   * @param percentileAccuracy Spark's percentile_approx accuracy: the rank error is at most n /
-   *     accuracy
+   * @param percentileAccuracy empty: exact percentiles (the default); else Spark's
+   *     percentile_approx accuracy, rank error at most 2 n / accuracy (docs/metrics.md)
    * @param histogramBase ratio between consecutive histogram bucket bounds (log-spaced)
    */
-  public record TimeWithCustomerSettings(int percentileAccuracy, double histogramBase) {
+  public record TimeWithCustomerSettings(
+      java.util.OptionalInt percentileAccuracy, double histogramBase) {
     public TimeWithCustomerSettings {
-      if (percentileAccuracy < 100) {
+      if (percentileAccuracy.isPresent() && percentileAccuracy.getAsInt() < 100) {
         throw new IllegalArgumentException(
-            "percentile-accuracy must be at least 100, got " + percentileAccuracy);
+            "percentile-accuracy must be exact or at least 100, got "
+                + percentileAccuracy.getAsInt());
       }
       if (!(histogramBase > 1.0) || histogramBase > 100) {
         throw new IllegalArgumentException(

@@ -1,6 +1,5 @@
 package io.tenure.metrics;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -11,7 +10,6 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.grouping;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
@@ -79,12 +77,11 @@ public final class ServiceKpis {
       Dataset<Row> interactions,
       Dataset<Row> customerDays,
       ServiceSettings settings,
-      int percentileAccuracy,
+      java.util.OptionalInt percentileAccuracy,
       Grain grain,
       ZoneId zone) {
-    Dataset<Row> contacts = contacts(interactions, settings, zone, grain);
-    Column acc = lit(percentileAccuracy);
-    Column three = array(lit(0.5), lit(0.9), lit(0.99));
+    Dataset<Row> contacts = contacts(interactions, settings, percentileAccuracy, zone, grain);
+    java.util.OptionalInt acc = percentileAccuracy;
     Column expects = col("expects_response");
     Column answered = expects.and(col("first_response_at").isNotNull());
     Column abandoned =
@@ -107,14 +104,14 @@ public final class ServiceKpis {
                             1))
                     .as("pending"),
                 avg(col("response_s")).as("first_response_mean_seconds"),
-                percentile_approx(col("response_s"), three, acc).as("rq"),
+                Percentiles.of(col("response_s"), acc, 0.5, 0.9, 0.99).as("rq"),
                 count(when(judged, 1)).as("targeted"),
                 count(when(judged.and(col("response_s").leq(col("target"))), 1))
                     .as("within_target"),
                 count(when(col("is_resolved"), 1)).as("resolved"),
-                percentile_approx(col("close_s"), array(lit(0.5), lit(0.9)), acc).as("cq"),
-                percentile_approx(col("response_bs"), array(lit(0.5), lit(0.9)), acc).as("rbq"),
-                percentile_approx(col("close_bs"), array(lit(0.5), lit(0.9)), acc).as("cbq"),
+                Percentiles.of(col("close_s"), acc, 0.5, 0.9).as("cq"),
+                Percentiles.of(col("response_bs"), acc, 0.5, 0.9).as("rbq"),
+                Percentiles.of(col("close_bs"), acc, 0.5, 0.9).as("cbq"),
                 count(col("customer_id")).as("identified_contacts"),
                 count(when(col("is_repeat"), 1)).as("repeat_contacts"),
                 count(
@@ -205,7 +202,11 @@ public final class ServiceKpis {
 
   /** One row per contact with the facts the KPIs count. */
   static Dataset<Row> contacts(
-      Dataset<Row> interactions, ServiceSettings settings, ZoneId zone, Grain grain) {
+      Dataset<Row> interactions,
+      ServiceSettings settings,
+      java.util.OptionalInt percentileAccuracy,
+      ZoneId zone,
+      Grain grain) {
     Column opened = col("opened_at").cast("double");
     Column repeatWindow =
         lead(col("opened_at"), 1)
@@ -215,7 +216,9 @@ public final class ServiceKpis {
     // Handle time is staff time: the elapsed open-to-close time is no handle time.
     Column duration = col("handle_seconds");
     Column medianOfCategory =
-        percentile_approx(duration, lit(0.5), lit(10000)).over(Window.partitionBy(col(CATEGORY)));
+        Percentiles.of(duration, percentileAccuracy, 0.5)
+            .over(Window.partitionBy(col(CATEGORY)))
+            .getItem(0);
     return interactions.select(
         col("customer_id"),
         col(CHANNEL),

@@ -11,7 +11,6 @@ import static org.apache.spark.sql.functions.grouping;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.percentile_approx;
 import static org.apache.spark.sql.functions.pow;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
@@ -37,8 +36,7 @@ import org.apache.spark.sql.expressions.Window;
  *
  * <p>Statistics per period × channel × category, rolled up to period × channel, period, and all
  * periods (the rolled-up dimension reads {@code all}; {@code level} names the grouping).
- * Percentiles use Spark's percentile_approx: the returned value is an observed duration whose rank
- * is within n / {@code percentile-accuracy} of the exact rank (exact when n is below the accuracy).
+ * Percentiles are {@link Percentiles}: exact lower percentiles (observed durations) by default.
  */
 public final class TimeWithCustomer {
   public static final String TABLE = "time_with_customer";
@@ -98,7 +96,6 @@ public final class TimeWithCustomer {
                 col("m." + DURATION).as(DURATION));
 
     Column d = col(DURATION);
-    Column[] percentiles = new Column[] {lit(0.5), lit(0.75), lit(0.9), lit(0.95), lit(0.99)};
     // The measure leads the rollup so that every kept grouping set has it; the grand total over
     // both measures is dropped.
     Dataset<Row> stats =
@@ -108,7 +105,7 @@ public final class TimeWithCustomer {
                 count(lit(1)).as(INTERACTIONS),
                 count(d).as(TIMED),
                 avg(d).as(MEAN),
-                percentile_approx(d, array(percentiles), lit(settings.percentileAccuracy()))
+                Percentiles.of(d, settings.percentileAccuracy(), 0.5, 0.75, 0.9, 0.95, 0.99)
                     .as("q"),
                 max(d).as(MAX),
                 coalesce(sum(d), lit(0.0)).divide(3600.0).as(TOTAL_HOURS),

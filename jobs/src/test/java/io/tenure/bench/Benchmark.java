@@ -119,8 +119,13 @@ public final class Benchmark {
     }
     Path out = data.resolve("out-" + scale);
     TenureSettings settings = settings(dir, out);
-    // Spark's percentile_approx: the rank error is at most 2 n / accuracy (docs/metrics.md).
-    double epsilon = 2.0 / settings.timeWithCustomer().percentileAccuracy();
+    // Exact percentiles by default; with percentile_approx the rank error is at most
+    // 2 n / accuracy (docs/metrics.md).
+    double epsilon =
+        settings.timeWithCustomer().percentileAccuracy().stream()
+            .mapToDouble(a -> 2.0 / a)
+            .findFirst()
+            .orElse(0.0);
     for (String table : List.of("transactions", "cancellations", "interactions", "customers")) {
       spark.read().parquet(dir.resolve(table).toString()).createOrReplaceTempView("raw_" + table);
     }

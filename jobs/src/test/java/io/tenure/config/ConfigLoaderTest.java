@@ -45,6 +45,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void percentilesAreExactUnlessAnAccuracyIsGiven(@TempDir Path dir) throws Exception {
+    Path f = write(dir, MINIMAL);
+    String key = "time-with-customer.percentile-accuracy";
+    assertThat(ConfigLoader.load(f.toFile(), Map.of()).timeWithCustomer().percentileAccuracy())
+        .isEmpty();
+    assertThat(
+            ConfigLoader.load(f.toFile(), Map.of(key, "10000"))
+                .timeWithCustomer()
+                .percentileAccuracy())
+        .hasValue(10000);
+    assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of(key, "50")))
+        .hasMessageContaining("percentile-accuracy must be exact or at least 100, got 50");
+    assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of(key, "exactly")))
+        .hasMessageContaining("tenure.time-with-customer.percentile-accuracy");
+  }
+
+  @Test
   void unknownKeyIsRejectedWithFileAndKey(@TempDir Path dir) throws Exception {
     Path f = write(dir, MINIMAL + "tenure.churn.inactivity-dayz = 30\n");
     assertThatThrownBy(() -> ConfigLoader.load(f.toFile(), Map.of()))

@@ -100,7 +100,7 @@ class BusinessTimeTest {
             interactions,
             ActivityBase.build(tx, Optional.empty(), BERLIN).customerDays(),
             settings,
-            10000,
+            java.util.OptionalInt.empty(),
             Grain.MONTH,
             BERLIN);
     // Wall clock: 65 h to the answer, 65.5 h to close; in business time 1 h and 1.5 h.

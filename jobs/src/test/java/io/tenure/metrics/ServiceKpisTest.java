@@ -147,7 +147,12 @@ class ServiceKpisTest {
             Optional.empty());
     kpis =
         ServiceKpis.compute(
-            interactions, base.customerDays(), settings, 10000, Grain.MONTH, ZoneOffset.UTC);
+            interactions,
+            base.customerDays(),
+            settings,
+            java.util.OptionalInt.empty(),
+            Grain.MONTH,
+            ZoneOffset.UTC);
   }
 
   @Test

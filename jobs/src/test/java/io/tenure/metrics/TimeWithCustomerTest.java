@@ -55,7 +55,10 @@ class TimeWithCustomerTest {
 
   private static TimeWithCustomer.Result compute(SparkSession spark) {
     return TimeWithCustomer.compute(
-        interactions(spark), new TimeWithCustomerSettings(10000, 2.0), Grain.MONTH, ZoneOffset.UTC);
+        interactions(spark),
+        new TimeWithCustomerSettings(java.util.OptionalInt.empty(), 2.0),
+        Grain.MONTH,
+        ZoneOffset.UTC);
   }
 
   @Test
