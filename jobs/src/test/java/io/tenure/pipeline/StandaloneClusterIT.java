@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * submitted through Spark's own spark-submit entry point in client mode, as a data engineer would.
  * The cluster is always stopped, also when a test fails.
  */
+@org.junit.jupiter.api.extension.ExtendWith(io.tenure.testing.SparkExtension.class)
 class StandaloneClusterIT {
   private static final String AS_OF = "2024-12-31";
   private static final Path REPO = Path.of(System.getProperty("tenure.repo.root", ".."));
@@ -196,7 +197,8 @@ class StandaloneClusterIT {
   }
 
   @Test
-  void runsOnTheClusterAndMatchesALocalRun() throws Exception {
+  void runsOnTheClusterAndMatchesALocalRun(org.apache.spark.sql.SparkSession spark)
+      throws Exception {
     Path clusterOut = WORK.resolve("out-cluster");
     Path localOut = WORK.resolve("out-local");
     deleteRecursively(clusterOut);
@@ -221,10 +223,12 @@ class StandaloneClusterIT {
         assertThat(a.resolve("_SUCCESS")).exists();
         assertThat(differingRows(duck, a, b)).as(table + ": cluster vs local").isZero();
         assertThat(differingRows(duck, b, a)).as(table + ": local vs cluster").isZero();
+        io.tenure.testing.Golden.check(
+            "data-samples", table, spark.read().parquet(a.toAbsolutePath().toString()));
         tables++;
       }
     }
-    assertThat(tables).isGreaterThanOrEqualTo(8);
+    assertThat(tables).isEqualTo(11);
   }
 
   @Test
