@@ -93,7 +93,7 @@ public final class ServiceKpis {
                 count(lit(1)).as("contacts"),
                 // Exact distinct count without countDistinct: a distinct aggregate makes Spark
                 // expand every row and re-plan the other aggregates (7x slower at scale S).
-                size(collect_set(col("customer_id"))).as("customers"),
+                size(collect_set(col("customer_id"))).cast("long").as("customers"),
                 count(when(answered, 1)).as("answered"),
                 count(when(abandoned, 1)).as("abandoned"),
                 count(

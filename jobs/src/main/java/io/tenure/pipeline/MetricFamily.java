@@ -1,75 +1,75 @@
 package io.tenure.pipeline;
 
 import io.tenure.config.TableKind;
-import io.tenure.metrics.ChurnRates;
-import io.tenure.metrics.CohortRetention;
-import io.tenure.metrics.NpsByGroup;
-import io.tenure.metrics.RetentionDrivers;
-import io.tenure.metrics.ServiceKpis;
-import io.tenure.metrics.TimeWithCustomer;
+import io.tenure.pipeline.family.ChurnRatesFamily;
+import io.tenure.pipeline.family.CohortRetentionFamily;
+import io.tenure.pipeline.family.RetentionDriversFamily;
+import io.tenure.pipeline.family.ServiceKpisFamily;
+import io.tenure.pipeline.family.TableFamily;
+import io.tenure.pipeline.family.TimeWithCustomerFamily;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 
-/** A group of output tables computed together, selectable with {@code run --only}. */
+/**
+ * The registry of table families, in the order a run computes them, under the names {@code run
+ * --only} accepts.
+ */
 public enum MetricFamily {
-  COHORT_RETENTION(
-      "cohort_retention",
-      Set.of(TableKind.TRANSACTIONS),
-      List.of(CohortRetention.TABLE, CohortRetention.SUMMARY_TABLE)),
-  CHURN_RATES(
-      "churn_rates",
-      Set.of(TableKind.TRANSACTIONS),
-      List.of(ChurnRates.TABLE, ChurnRates.REASONS_TABLE)),
-  TIME_WITH_CUSTOMER(
-      "time_with_customer",
-      Set.of(TableKind.INTERACTIONS),
-      List.of(
-          TimeWithCustomer.TABLE,
-          TimeWithCustomer.HISTOGRAM_TABLE,
-          TimeWithCustomer.CUSTOMER_TABLE)),
-  SERVICE_KPIS(
-      "service_kpis", Set.of(TableKind.INTERACTIONS), List.of(ServiceKpis.TABLE, NpsByGroup.TABLE)),
-  RETENTION_DRIVERS(
-      "retention_drivers",
-      Set.of(TableKind.TRANSACTIONS, TableKind.INTERACTIONS),
-      List.of(RetentionDrivers.TABLE));
+  COHORT_RETENTION("cohort_retention", new CohortRetentionFamily()),
+  CHURN_RATES("churn_rates", new ChurnRatesFamily()),
+  TIME_WITH_CUSTOMER("time_with_customer", new TimeWithCustomerFamily()),
+  SERVICE_KPIS("service_kpis", new ServiceKpisFamily()),
+  RETENTION_DRIVERS("retention_drivers", new RetentionDriversFamily());
 
   private final String key;
-  private final Set<TableKind> needs;
-  private final List<String> tables;
+  private final TableFamily family;
 
-  MetricFamily(String key, Set<TableKind> needs, List<String> tables) {
+  MetricFamily(String key, TableFamily family) {
     this.key = key;
-    this.needs = needs;
-    this.tables = tables;
+    this.family = family;
   }
 
   public String key() {
     return key;
   }
 
-  /** Input tables without which this family cannot be computed. */
-  public Set<TableKind> needs() {
-    return needs;
+  public TableFamily family() {
+    return family;
   }
 
-  /** The output tables this family writes. */
+  /** Input tables without which this family cannot be computed. */
+  public Set<TableKind> needs() {
+    return family.needs();
+  }
+
+  /** The names of the output tables this family writes. */
   public List<String> tables() {
-    return tables;
+    return family.tables().stream().map(OutputTable::name).toList();
+  }
+
+  /** Every table a run can publish: the families' tables, then the quarantine. */
+  public static List<OutputTable> allTables() {
+    List<OutputTable> all =
+        new java.util.ArrayList<>(
+            Arrays.stream(values()).flatMap(f -> f.family.tables().stream()).toList());
+    all.add(Publication.QUARANTINE);
+    return all;
   }
 
   public static MetricFamily parse(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT).replace('-', '_');
     for (MetricFamily f : values()) {
-      if (f.key.equals(v) || f.tables.contains(v)) {
+      if (f.key.equals(v) || f.tables().contains(v)) {
         return f;
       }
     }
     throw new IllegalArgumentException(
         "unknown table '"
             + value
-            + "'; expected cohort_retention, churn_rates, time_with_customer, service_kpis or"
-            + " retention_drivers");
+            + "'; expected "
+            + Arrays.stream(values()).map(MetricFamily::key).collect(Collectors.joining(", ")));
   }
 }

@@ -1,0 +1,97 @@
+package io.tenure.pipeline;
+
+import io.tenure.errors.Errors;
+import io.tenure.io.OutputWriter;
+import io.tenure.io.Pseudonymiser;
+import io.tenure.io.Quarantine;
+import io.tenure.io.ValidatedInput;
+import io.tenure.pipeline.family.TableFamily;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tables of one run on their way out: each staged under its declared contract (a table whose
+ * columns differ from its declaration stops the run before anything is published), counted, and
+ * published together with the manifest by the {@link OutputWriter}.
+ */
+final class Publication implements TableFamily.Staging {
+  static final OutputTable QUARANTINE =
+      new OutputTable(
+          Quarantine.NAME,
+          Quarantine.SCHEMA,
+          List.of(),
+          "input rows that could not be used, with the reason and their origin",
+          1);
+
+  private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
+
+  private final SparkSession spark;
+  private final OutputWriter writer;
+  private final Map<String, Long> rows = new LinkedHashMap<>();
+
+  Publication(SparkSession spark, OutputWriter writer) {
+    this.spark = spark;
+    this.writer = writer;
+  }
+
+  @Override
+  public Dataset<Row> stage(OutputTable table, Dataset<Row> df) {
+    checkContract(table, df);
+    long n =
+        Stages.run(
+            spark,
+            table.name() + ":write",
+            "Compute and stage " + table.name(),
+            () -> writer.stage(table.name(), df, table.files()));
+    LOG.info("Staged {} ({} rows)", table.name(), n);
+    rows.put(table.name(), n);
+    return writer.readStaged(table.name());
+  }
+
+  /** Stages the rows of every input that cannot be used, up to the as-of date. */
+  void stageQuarantine(
+      Collection<ValidatedInput> inputs,
+      java.time.LocalDate asOf,
+      Optional<Pseudonymiser> pseudonymiser) {
+    Dataset<Row> quarantine = spark.createDataFrame(List.of(), Quarantine.SCHEMA);
+    for (ValidatedInput in : inputs) {
+      quarantine = quarantine.unionByName(in.quarantined(asOf, pseudonymiser));
+    }
+    stage(QUARANTINE, quarantine);
+  }
+
+  /** Rows per staged table, in staging order. */
+  Map<String, Long> rows() {
+    return rows;
+  }
+
+  /** Names, types and order of the columns as declared; nullability is Spark's business. */
+  static void checkContract(OutputTable table, Dataset<Row> df) {
+    StructField[] found = df.schema().fields();
+    StructField[] declared = table.schema().fields();
+    boolean same = found.length == declared.length;
+    for (int i = 0; same && i < found.length; i++) {
+      same =
+          found[i].name().equals(declared[i].name())
+              && found[i].dataType().simpleString().equals(declared[i].dataType().simpleString());
+    }
+    if (!same) {
+      throw Errors.invariant(
+          table.name()
+              + ": the computed columns ("
+              + OutputTable.describe(df.schema())
+              + ") differ from the declared ones ("
+              + OutputTable.describe(table.schema())
+              + ")");
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package io.tenure.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.tenure.config.TableKind;
+import io.tenure.config.TenureSettings;
+import io.tenure.io.InputReader;
+import io.tenure.io.Pseudonymiser;
+import io.tenure.io.WorkArea;
+import io.tenure.metrics.ActivityBase;
+import io.tenure.metrics.ChurnRates;
+import java.time.LocalDate;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What the families of one run read: the settings, the as-of date, the inputs as known at its end,
+ * and the intermediates several families share, each built once, on first use, and kept in the
+ * run's work area (the daily activity base, the lifecycle spells).
+ */
+public final class RunContext {
+  private final SparkSession spark;
+  private final TenureSettings settings;
+  private final PreparedInputs inputs;
+  private final WorkArea work;
+  private final Optional<Pseudonymiser> pseudonymiser;
+  private ActivityBase activityBase;
+  private Dataset<Row> spells;
+
+  RunContext(
+      SparkSession spark,
+      TenureSettings settings,
+      PreparedInputs inputs,
+      WorkArea work,
+      Optional<Pseudonymiser> pseudonymiser) {
+    this.spark = spark;
+    this.settings = settings;
+    this.inputs = inputs;
+    this.work = work;
+    this.pseudonymiser = pseudonymiser;
+  }
+
+  public TenureSettings settings() {
+    return settings;
+  }
+
+  public LocalDate asOf() {
+    return inputs.asOf();
+  }
+
+  /**
+   * Clean transactions; without a transactions input (an interaction log alone) an empty table:
+   * nobody has purchased, so active customers are 0 and every contact's cohort is "none".
+   */
+  public Dataset<Row> transactions() {
+    return inputs
+        .clean(TableKind.TRANSACTIONS)
+        .orElseGet(() -> InputReader.emptyCanonical(spark, TableKind.TRANSACTIONS));
+  }
+
+  public Optional<Dataset<Row>> cancellations() {
+    return inputs.clean(TableKind.CANCELLATIONS);
+  }
+
+  /** Clean interactions; only families that need them ask. */
+  public Dataset<Row> interactions() {
+    return inputs.clean(TableKind.INTERACTIONS).orElseThrow();
+  }
+
+  /** The daily activity base; its customer-days are kept once for every family that reads them. */
+  public ActivityBase activityBase() {
+    if (activityBase == null) {
+      ActivityBase built =
+          ActivityBase.build(transactions(), inputs.clean(TableKind.CUSTOMERS), settings.zone());
+      Dataset<Row> days =
+          Stages.run(
+              spark,
+              "customer_days:keep",
+              "Keep the daily activity base",
+              () -> work.keep("customer_days", built.customerDays()));
+      activityBase = new ActivityBase(days, built.customers(), built.firstChannels());
+    }
+    return activityBase;
+  }
+
+  /** The lifecycle spells (ChurnRates#spells), kept once: churn and drivers read them. */
+  public Dataset<Row> spells() {
+    if (spells == null) {
+      spells =
+          Stages.run(
+              spark,
+              "spells:keep",
+              "Keep the lifecycle spells",
+              () ->
+                  work.keep(
+                      "spells",
+                      ChurnRates.spells(
+                          transactions(),
+                          cancellations(),
+                          settings.churn().inactivityDays(),
+                          settings.zone(),
+                          asOf())));
+    }
+    return spells;
+  }
+
+  /** Per-customer rows, with the customer id replaced by its pseudonym when that is on. */
+  public Dataset<Row> pseudonymised(Dataset<Row> rows, String idColumn) {
+    return pseudonymiser.map(p -> rows.withColumn(idColumn, p.apply(col(idColumn)))).orElse(rows);
+  }
+}

@@ -1,0 +1,37 @@
+package io.tenure.pipeline.family;
+
+import io.tenure.config.TableKind;
+import io.tenure.pipeline.OutputTable;
+import io.tenure.pipeline.RunContext;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * A group of output tables computed together and selected together ({@code run --only}). A family
+ * declares its tables, names the inputs it needs, and computes its tables from the run context,
+ * which builds the intermediates that several families share. Adding a family: one class
+ * implementing this, registered in {@link io.tenure.pipeline.MetricFamily}.
+ */
+public interface TableFamily {
+  /**
+   * Inputs without which this family cannot be computed (it is skipped, and the summary says so).
+   */
+  Set<TableKind> needs();
+
+  /** The tables this family publishes, in the order it stages them. */
+  List<OutputTable> tables();
+
+  /** Computes every table and hands it to {@code staging}, in the order of {@link #tables()}. */
+  void compute(RunContext run, Staging staging);
+
+  /** Where a family puts its tables: staged now, published with the whole run. */
+  interface Staging {
+    /**
+     * Writes {@code rows} as {@code table} into the run's staging area and returns the staged rows
+     * (read back, so that a later table or a check reads the written result, not a recomputation).
+     */
+    Dataset<Row> stage(OutputTable table, Dataset<Row> rows);
+  }
+}
