@@ -1,9 +1,9 @@
 package io.tenure.cli;
 
 import io.tenure.config.TenureSettings;
-import io.tenure.io.InputProfile;
 import io.tenure.pipeline.RunResult;
 import io.tenure.pipeline.Version;
+import io.tenure.validate.InputProfile;
 import java.util.Locale;
 import java.util.Map;
 

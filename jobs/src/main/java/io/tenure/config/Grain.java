@@ -1,10 +1,5 @@
 package io.tenure.config;
 
-import java.time.DayOfWeek;
-import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
-import java.time.temporal.IsoFields;
-import java.time.temporal.TemporalAdjusters;
 import java.util.Locale;
 
 /**
@@ -44,35 +39,5 @@ public enum Grain {
     }
     throw new IllegalArgumentException(
         "unknown period grain '" + value + "'; expected one of day, week, month, quarter");
-  }
-
-  /** First day of the period that contains {@code date}. */
-  public LocalDate periodStart(LocalDate date) {
-    return switch (this) {
-      case DAY -> date;
-      case WEEK -> date.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-      case MONTH -> date.withDayOfMonth(1);
-      case QUARTER -> date.with(IsoFields.DAY_OF_QUARTER, 1);
-    };
-  }
-
-  /** First day of the period after the one that starts at {@code periodStart}. */
-  public LocalDate next(LocalDate periodStart) {
-    return switch (this) {
-      case DAY -> periodStart.plusDays(1);
-      case WEEK -> periodStart.plusWeeks(1);
-      case MONTH -> periodStart.plusMonths(1);
-      case QUARTER -> periodStart.plusMonths(3);
-    };
-  }
-
-  /** Number of whole periods from the period starting at {@code from} to the one at {@code to}. */
-  public long periodsBetween(LocalDate from, LocalDate to) {
-    return switch (this) {
-      case DAY -> ChronoUnit.DAYS.between(from, to);
-      case WEEK -> ChronoUnit.WEEKS.between(from, to);
-      case MONTH -> ChronoUnit.MONTHS.between(from, to);
-      case QUARTER -> ChronoUnit.MONTHS.between(from, to) / 3;
-    };
   }
 }

@@ -132,7 +132,7 @@ public final class CohortRetention {
                 "left")
             .withColumn(ACTIVE_CUSTOMERS, coalesce(col(ACTIVE_CUSTOMERS), lit(0L)))
             .withColumn(REVENUE, Outputs.money(coalesce(col(REVENUE), lit(0L))))
-            .withColumn(PERIOD_START, periodAt(col(COHORT_START), col(PERIOD_INDEX), grain))
+            .withColumn(PERIOD_START, Periods.plus(col(COHORT_START), col(PERIOD_INDEX), grain))
             .withColumn(
                 BASE_REVENUE, max(when(col(PERIOD_INDEX).equalTo(0), col(REVENUE))).over(cohort))
             .select(
@@ -209,15 +209,5 @@ public final class CohortRetention {
   /** All cells of one cohort, for its period-0 revenue. */
   private static WindowSpec byCohort() {
     return Window.partitionBy(CELL_KEYS[0], CELL_KEYS[1], CELL_KEYS[2]);
-  }
-
-  /** The start of the period {@code index} periods after {@code cohortStart}. */
-  static Column periodAt(Column cohortStart, Column index, Grain grain) {
-    return switch (grain) {
-      case DAY -> org.apache.spark.sql.functions.date_add(cohortStart, index);
-      case WEEK -> org.apache.spark.sql.functions.date_add(cohortStart, index.multiply(7));
-      case MONTH -> org.apache.spark.sql.functions.add_months(cohortStart, index);
-      case QUARTER -> org.apache.spark.sql.functions.add_months(cohortStart, index.multiply(3));
-    };
   }
 }

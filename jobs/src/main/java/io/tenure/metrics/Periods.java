@@ -46,6 +46,16 @@ public final class Periods {
     };
   }
 
+  /** The start of the period {@code index} periods after the one starting at {@code start}. */
+  public static Column plus(Column start, Column index, Grain grain) {
+    return switch (grain) {
+      case DAY -> date_add(start, index);
+      case WEEK -> date_add(start, index.multiply(7));
+      case MONTH -> add_months(start, index);
+      case QUARTER -> add_months(start, index.multiply(3));
+    };
+  }
+
   /** Whole periods from the period starting at {@code from} to the one starting at {@code to}. */
   public static Column index(Column from, Column to, Grain grain) {
     Column months =

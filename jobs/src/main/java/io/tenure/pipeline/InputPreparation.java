@@ -3,11 +3,12 @@ package io.tenure.pipeline;
 import io.tenure.config.TableKind;
 import io.tenure.config.TenureSettings;
 import io.tenure.errors.Errors;
-import io.tenure.io.CrossTableRules;
-import io.tenure.io.InputProfile;
 import io.tenure.io.InputReader;
-import io.tenure.io.ValidatedInput;
 import io.tenure.io.WorkArea;
+import io.tenure.validate.CrossTableRules;
+import io.tenure.validate.InputProfile;
+import io.tenure.validate.ValidatedInput;
+import io.tenure.validate.Validation;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ final class InputPreparation {
    */
   PreparedInputs prepare(TableKind main, Optional<WorkArea> work) {
     InputReader reader = new InputReader(spark, settings);
+    Validation validation = new Validation(settings);
     Map<TableKind, ValidatedInput> read = new EnumMap<>(TableKind.class);
     for (TableKind kind : TableKind.values()) {
       settings
@@ -53,7 +55,7 @@ final class InputPreparation {
                           spark,
                           kind.key() + ":read",
                           "Read " + kind.key(),
-                          () -> reader.read(in))));
+                          () -> validation.validate(reader.read(in)))));
     }
     // Counting, every metric and the quarantine read the validated rows: validating (casts, rules,
     // duplicate ids, cross-table rules) once instead of once per table pays many times over.

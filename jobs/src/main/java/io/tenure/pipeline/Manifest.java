@@ -3,7 +3,7 @@ package io.tenure.pipeline;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tenure.config.TenureSettings;
-import io.tenure.io.InputProfile;
+import io.tenure.validate.InputProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,9 +1,9 @@
 package io.tenure.pipeline;
 
 import io.tenure.config.TableKind;
-import io.tenure.io.InputProfile;
-import io.tenure.io.ValidatedInput;
 import io.tenure.metrics.KnownFacts;
+import io.tenure.validate.InputProfile;
+import io.tenure.validate.ValidatedInput;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;

@@ -1,6 +1,6 @@
 package io.tenure.pipeline;
 
-import io.tenure.io.InputProfile;
+import io.tenure.validate.InputProfile;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Collections;

@@ -14,6 +14,7 @@ import io.tenure.metrics.CohortRetention;
 import io.tenure.metrics.ServiceKpis;
 import io.tenure.metrics.TimeWithCustomer;
 import io.tenure.testing.SparkExtension;
+import io.tenure.validate.Validation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -66,9 +67,15 @@ class CrossCheckTest {
             + " }\n");
     settings = ConfigLoader.load(conf.toFile(), Map.of());
     InputReader reader = new InputReader(spark, settings);
-    tx = reader.read(settings.input(TableKind.TRANSACTIONS).orElseThrow()).clean(AS_OF);
-    cancels = reader.read(settings.input(TableKind.CANCELLATIONS).orElseThrow()).clean(AS_OF);
-    contacts = reader.read(settings.input(TableKind.INTERACTIONS).orElseThrow()).clean(AS_OF);
+    tx =
+        Validation.read(spark, settings, settings.input(TableKind.TRANSACTIONS).orElseThrow())
+            .clean(AS_OF);
+    cancels =
+        Validation.read(spark, settings, settings.input(TableKind.CANCELLATIONS).orElseThrow())
+            .clean(AS_OF);
+    contacts =
+        Validation.read(spark, settings, settings.input(TableKind.INTERACTIONS).orElseThrow())
+            .clean(AS_OF);
     spark.read().parquet(dir + "/transactions").createOrReplaceTempView("raw_tx");
     spark.read().parquet(dir + "/cancellations").createOrReplaceTempView("raw_cancels");
     spark.read().parquet(dir + "/interactions").createOrReplaceTempView("raw_contacts");

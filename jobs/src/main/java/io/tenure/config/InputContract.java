@@ -1,6 +1,5 @@
-package io.tenure.io;
+package io.tenure.config;
 
-import io.tenure.config.TableKind;
 import java.util.List;
 
 /**
@@ -8,6 +7,13 @@ import java.util.List;
  * whether the source must have them. docs/inputs.md is the user-facing version of this class.
  */
 public final class InputContract {
+  /**
+   * Amounts are read as this decimal type. Precision 18 keeps a value in one long inside Spark, and
+   * in {@link io.tenure.metrics.Outputs#units units} of 1/10,000 it still fits a long.
+   */
+  public static final org.apache.spark.sql.types.DecimalType AMOUNT_TYPE =
+      org.apache.spark.sql.types.DataTypes.createDecimalType(18, 4);
+
   private InputContract() {}
 
   /** What a column means; decides which physical types are accepted and how they are cast. */

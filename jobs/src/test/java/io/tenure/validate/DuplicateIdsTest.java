@@ -1,10 +1,11 @@
-package io.tenure.io;
+package io.tenure.validate;
 
 import static io.tenure.testing.Rows.df;
 import static io.tenure.testing.Rows.sorted;
 import static io.tenure.testing.Rows.ts;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tenure.io.TypedInput;
 import io.tenure.testing.SparkExtension;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -23,8 +24,8 @@ class DuplicateIdsTest {
           .add("row", DataTypes.StringType)
           .add("id", DataTypes.StringType)
           .add("at", DataTypes.TimestampType)
-          .add(InputReader.REASON, DataTypes.StringType)
-          .add(InputReader.RAW, RAW);
+          .add(ValidatedInput.REASON, DataTypes.StringType)
+          .add(TypedInput.RAW, RAW);
 
   private static Row row(String row, String id, String at, String reason) {
     return RowFactory.create(
@@ -68,13 +69,13 @@ class DuplicateIdsTest {
   @Test
   void keepsTheUsableEarliestRowPerIdWithRepeatedIdsBroadcast(SparkSession spark) {
     Dataset<Row> marked = DuplicateIds.mark(rows(spark), "id", "at", 1_000);
-    assertThat(sorted(marked.select("row", InputReader.REASON))).containsExactly(EXPECTED);
+    assertThat(sorted(marked.select("row", ValidatedInput.REASON))).containsExactly(EXPECTED);
   }
 
   @Test
   void sameResultWhenTooManyIdsRepeatToBroadcast(SparkSession spark) {
     Dataset<Row> marked = DuplicateIds.mark(rows(spark), "id", "at", 0);
-    assertThat(sorted(marked.select("row", InputReader.REASON))).containsExactly(EXPECTED);
+    assertThat(sorted(marked.select("row", ValidatedInput.REASON))).containsExactly(EXPECTED);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package io.tenure.io;
+package io.tenure.validate;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.not;
 
 import io.tenure.config.TableKind;
+import io.tenure.io.WorkArea;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -93,7 +94,7 @@ public final class CrossTableRules {
   /** Each customer's first usable purchase (customer, time). */
   private static Dataset<Row> firstPurchases(ValidatedInput tx) {
     return tx.flagged()
-        .where(col(InputReader.REASON).isNull().and(col("kind").equalTo("purchase")))
+        .where(col(ValidatedInput.REASON).isNull().and(col("kind").equalTo("purchase")))
         .groupBy(col("customer_id").as(CUSTOMER))
         .agg(min(col("occurred_at")).as(FIRST_PURCHASE));
   }
@@ -111,7 +112,7 @@ public final class CrossTableRules {
         refunds
             .join(firstPurchases, refunds.col("customer_id").equalTo(col(CUSTOMER)), "left")
             .withColumn(
-                InputReader.REASON, ValidatedInput.reasonAfter(orphan, REFUND_WITHOUT_PURCHASE))
+                ValidatedInput.REASON, ValidatedInput.reasonAfter(orphan, REFUND_WITHOUT_PURCHASE))
             .drop(CUSTOMER, FIRST_PURCHASE);
     ValidatedInput refundsChecked =
         keep(TableKind.TRANSACTIONS.key() + "_refunds", tx.withRows(checked), lit(false), work);
@@ -128,7 +129,7 @@ public final class CrossTableRules {
     Dataset<Row> checked =
         c.join(firstPurchases, c.col("customer_id").equalTo(col(CUSTOMER)), "left")
             .withColumn(
-                InputReader.REASON,
+                ValidatedInput.REASON,
                 ValidatedInput.reasonAfter(
                     col(FIRST_PURCHASE).isNull().or(col("cancelled_at").lt(col(FIRST_PURCHASE))),
                     CANCELLATION_WITHOUT_TRANSACTIONS))

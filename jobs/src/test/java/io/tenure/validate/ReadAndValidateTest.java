@@ -1,4 +1,4 @@
-package io.tenure.io;
+package io.tenure.validate;
 
 import static io.tenure.testing.Rows.sorted;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(SparkExtension.class)
-class InputReaderTest {
+class ReadAndValidateTest {
 
   private static TenureSettings settings(Path tx, String format, String columns, String zone)
       throws Exception {
@@ -71,7 +71,7 @@ class InputReaderTest {
                 + " amount = Price",
             "America/New_York");
     InputSettings in = s.input(TableKind.TRANSACTIONS).orElseThrow();
-    ValidatedInput v = new InputReader(spark, s).read(in);
+    ValidatedInput v = Validation.read(spark, s, in);
 
     // Naive times are New York wall time; a negative amount without a kind column is a refund.
     assertThat(
@@ -112,7 +112,7 @@ class InputReaderTest {
     TenureSettings s = settings(csv, "csv", "customer_id = customer, amount = value", "UTC");
 
     assertThatThrownBy(
-            () -> new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow()))
+            () -> Validation.read(spark, s, s.input(TableKind.TRANSACTIONS).orElseThrow()))
         .isInstanceOf(TenureException.class)
         .hasMessage(
             "Input table 'transactions' has no column 'occurred_at' (expected by canonical"
@@ -137,7 +137,7 @@ class InputReaderTest {
     TenureSettings s = settings(parquet, "parquet", "", "UTC");
 
     assertThatThrownBy(
-            () -> new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow()))
+            () -> Validation.read(spark, s, s.input(TableKind.TRANSACTIONS).orElseThrow()))
         .isInstanceOf(TenureException.class)
         .hasMessage(
             "Input table 'transactions', column 'amount' (canonical 'amount', mapped by"
@@ -157,8 +157,7 @@ class InputReaderTest {
         .write()
         .parquet(parquet.toString());
     TenureSettings s = settings(parquet, "parquet", "", "Europe/Berlin");
-    ValidatedInput v =
-        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+    ValidatedInput v = Validation.read(spark, s, s.input(TableKind.TRANSACTIONS).orElseThrow());
 
     // 00:30 in Berlin (CEST, +2) is 22:30 UTC the day before; its business date is July 1.
     assertThat(
@@ -183,8 +182,7 @@ class InputReaderTest {
             "2,b,2024-03-02T10:00:00Z,7",
             "3,c,2024-03-03T10:00:00Z,9"));
     TenureSettings s = settings(csv, "csv", "", "UTC");
-    ValidatedInput v =
-        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+    ValidatedInput v = Validation.read(spark, s, s.input(TableKind.TRANSACTIONS).orElseThrow());
 
     assertThat(sorted(v.clean(LocalDate.of(2024, 12, 31)), "transaction_id", "customer_id"))
         .containsExactly("1 | a", "2 | b", "3 | c");
@@ -219,8 +217,7 @@ class InputReaderTest {
             + "   occurred_at = \"to_timestamp_ntz(InvoiceDate, 'M/d/yyyy H:mm')\" } }\n"
             + " output.path = \"/tmp/unused\"\n time.naive-input-zone = \"Europe/London\" }");
     TenureSettings s = ConfigLoader.load(conf.toFile(), Map.of());
-    ValidatedInput v =
-        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+    ValidatedInput v = Validation.read(spark, s, s.input(TableKind.TRANSACTIONS).orElseThrow());
 
     assertThat(
             sorted(
@@ -241,9 +238,7 @@ class InputReaderTest {
             "Self-Service", "self  service", "Self\tService", "a -\n b", "PHONE", "e-mail", "x");
     Dataset<Row> df = spark.createDataset(values, Encoders.STRING()).toDF("v");
     List<String> normalised =
-        df.select(InputReader.RowRules.enumValue(df.col("v")))
-            .as(Encoders.STRING())
-            .collectAsList();
+        df.select(RowRules.enumValue(df.col("v"))).as(Encoders.STRING()).collectAsList();
     assertThat(normalised)
         .containsExactlyElementsOf(values.stream().map(QualitySettings::enumValue).toList())
         .containsExactly(
@@ -265,7 +260,7 @@ class InputReaderTest {
     TenureSettings s = ConfigLoader.load(conf.toFile(), Map.of());
 
     assertThatThrownBy(
-            () -> new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow()))
+            () -> Validation.read(spark, s, s.input(TableKind.TRANSACTIONS).orElseThrow()))
         .isInstanceOf(TenureException.class)
         .hasMessageStartingWith(
             "Configuration error at key 'tenure.inputs.transactions.expressions.amount': the"
@@ -298,8 +293,7 @@ class InputReaderTest {
         .write()
         .parquet(tx.toString());
     TenureSettings s = settings(tx, "parquet", "", "UTC");
-    ValidatedInput v =
-        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+    ValidatedInput v = Validation.read(spark, s, s.input(TableKind.TRANSACTIONS).orElseThrow());
     assertThat(sorted(v.flagged(), "_raw.label", "customer_id", "_reason"))
         .containsExactly(
             "a | 7 | null",
@@ -329,8 +323,7 @@ class InputReaderTest {
               + "' (FORMAT PARQUET)");
     }
     TenureSettings s = settings(tx, "parquet", "", "UTC");
-    ValidatedInput v =
-        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+    ValidatedInput v = Validation.read(spark, s, s.input(TableKind.TRANSACTIONS).orElseThrow());
     assertThat(sorted(v.flagged(), "customer_id", "_reason"))
         .containsExactly("c1 | before_earliest_date", "c2 | null");
   }
@@ -342,8 +335,7 @@ class InputReaderTest {
     Files.writeString(
         csv, "customer_id,occurred_at,amount,odd`name,`both`\nc1,2024-03-01T10:00:00Z,5,x,y\n");
     TenureSettings s = settings(csv, "csv", "", "UTC");
-    ValidatedInput v =
-        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+    ValidatedInput v = Validation.read(spark, s, s.input(TableKind.TRANSACTIONS).orElseThrow());
     assertThat(sorted(v.flagged(), "customer_id", "_reason", "to_json(_raw)"))
         .containsExactly(
             "c1 | null | {\"customer_id\":\"c1\",\"occurred_at\":\"2024-03-01T10:00:00Z\","
@@ -376,8 +368,7 @@ class InputReaderTest {
             + "\", format = csv, columns { transaction_id = id } }\n output.path = \"/tmp/unused\"\n"
             + " time { zone = \"America/New_York\", naive-input-zone = \"Asia/Tokyo\" } }");
     TenureSettings s = ConfigLoader.load(conf.toFile(), Map.of());
-    ValidatedInput v =
-        new InputReader(spark, s).read(s.input(TableKind.TRANSACTIONS).orElseThrow());
+    ValidatedInput v = Validation.read(spark, s, s.input(TableKind.TRANSACTIONS).orElseThrow());
     assertThat(
             sorted(
                 v.flagged(),
@@ -418,7 +409,7 @@ class InputReaderTest {
             .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
     TenureSettings utf8 = settings(csv, "csv", "", "UTC");
     ValidatedInput v =
-        new InputReader(spark, utf8).read(utf8.input(TableKind.TRANSACTIONS).orElseThrow());
+        Validation.read(spark, utf8, utf8.input(TableKind.TRANSACTIONS).orElseThrow());
     assertThat(sorted(v.flagged(), "cast(amount as int)", "_reason"))
         .containsExactly("5 | undecodable_text", "6 | undecodable_text", "7 | null");
 
@@ -431,7 +422,7 @@ class InputReaderTest {
             + " output.path = \"/tmp/unused\" }");
     TenureSettings latin1 = ConfigLoader.load(conf.toFile(), Map.of());
     ValidatedInput w =
-        new InputReader(spark, latin1).read(latin1.input(TableKind.TRANSACTIONS).orElseThrow());
+        Validation.read(spark, latin1, latin1.input(TableKind.TRANSACTIONS).orElseThrow());
     assertThat(sorted(w.flagged(), "customer_id", "_reason"))
         .containsExactly("Zo\u00e9 | null", "Zo\u00eb | null", "ann | null");
   }

@@ -1,4 +1,4 @@
-package io.tenure.io;
+package io.tenure.validate;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
@@ -9,6 +9,9 @@ import static org.apache.spark.sql.functions.when;
 
 import io.tenure.config.InputSettings;
 import io.tenure.config.TableKind;
+import io.tenure.io.Pseudonymiser;
+import io.tenure.io.TypedInput;
+import io.tenure.io.WorkArea;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -22,6 +25,18 @@ import org.apache.spark.sql.Row;
  * quarantined: they belong to a later run.
  */
 public final class ValidatedInput {
+  /** Why a row cannot be used (a reason code), null when it can. */
+  public static final String REASON = "_reason";
+
+  /** The local date (business zone) of the row's event: which as-of dates see it. */
+  public static final String EVENT_DATE = "_event_date";
+
+  /**
+   * Reasons that start with this leave a row out by the user's choice (the row filter, a
+   * placeholder customer id): neither used nor quarantined, counted apart in the manifest.
+   */
+  public static final String EXCLUDED = "excluded:";
+
   private final InputSettings settings;
   private final Dataset<Row> flagged;
   private final List<String> columns;
@@ -54,7 +69,7 @@ public final class ValidatedInput {
    * The reason column after a rule: rows still usable that fail {@code failed} get {@code reason}.
    */
   static Column reasonAfter(Column failed, String reason) {
-    Column current = col(InputReader.REASON);
+    Column current = col(ValidatedInput.REASON);
     return when(current.isNull().and(coalesce(failed, lit(false))), lit(reason)).otherwise(current);
   }
 
@@ -67,8 +82,8 @@ public final class ValidatedInput {
     Column keep = unusable().or(coalesce(mayFailLater, lit(false)));
     return withRows(
         flagged
-            .withColumn(InputReader.RAW, when(keep, col(InputReader.RAW)))
-            .withColumn(InputReader.SOURCE_FILE, when(keep, col(InputReader.SOURCE_FILE))));
+            .withColumn(TypedInput.RAW, when(keep, col(TypedInput.RAW)))
+            .withColumn(TypedInput.SOURCE_FILE, when(keep, col(TypedInput.SOURCE_FILE))));
   }
 
   /** A copy whose rows the work area has written once and reads back. */
@@ -79,7 +94,7 @@ public final class ValidatedInput {
   /** The usable rows up to and including {@code asOf}, canonical columns only. */
   public Dataset<Row> clean(LocalDate asOf) {
     return flagged
-        .where(col(InputReader.REASON).isNull().and(inScope(asOf)))
+        .where(col(ValidatedInput.REASON).isNull().and(inScope(asOf)))
         .select(columns.stream().map(c -> col(c)).toArray(Column[]::new));
   }
 
@@ -89,25 +104,24 @@ public final class ValidatedInput {
    * instead.
    */
   public Dataset<Row> quarantined(LocalDate asOf, Optional<Pseudonymiser> pseudonymiser) {
-    Column raw = col(InputReader.RAW);
+    Column raw = col(TypedInput.RAW);
     if (pseudonymiser.isPresent() && columns.contains("customer_id")) {
       Pseudonymiser p = pseudonymiser.get();
       raw =
           raw.withField(
-              InputReader.quoted(settings.sourceColumn("customer_id")),
-              p.apply(col("customer_id")));
+              TypedInput.quoted(settings.sourceColumn("customer_id")), p.apply(col("customer_id")));
       // An id computed by an expression: every source column it reads holds (part of) the id.
       for (String source : feeding("customer_id")) {
-        raw = raw.withField(InputReader.quoted(source), p.apply(raw.getField(source)));
+        raw = raw.withField(TypedInput.quoted(source), p.apply(raw.getField(source)));
       }
     }
     return flagged
         .where(unusable().and(inScope(asOf)))
         .select(
             lit(table().key()).as(Quarantine.TABLE),
-            col(InputReader.REASON).as(Quarantine.REASON),
+            col(ValidatedInput.REASON).as(Quarantine.REASON),
             to_json(raw).as(Quarantine.ROW_JSON),
-            col(InputReader.SOURCE_FILE).as(Quarantine.SOURCE_FILE));
+            col(TypedInput.SOURCE_FILE).as(Quarantine.SOURCE_FILE));
   }
 
   /**
@@ -127,7 +141,7 @@ public final class ValidatedInput {
     }
     List<String> out = new java.util.ArrayList<>();
     for (org.apache.spark.sql.types.StructField f :
-        ((org.apache.spark.sql.types.StructType) flagged.schema().apply(InputReader.RAW).dataType())
+        ((org.apache.spark.sql.types.StructType) flagged.schema().apply(TypedInput.RAW).dataType())
             .fields()) {
       if (referenced.stream().anyMatch(r -> r.equalsIgnoreCase(f.name()))) {
         out.add(f.name());
@@ -138,13 +152,13 @@ public final class ValidatedInput {
 
   /** A row flagged as unusable (not one left out by the user's choice). */
   private static Column unusable() {
-    Column reason = col(InputReader.REASON);
-    return reason.isNotNull().and(not(reason.startsWith(InputReader.EXCLUDED)));
+    Column reason = col(ValidatedInput.REASON);
+    return reason.isNotNull().and(not(reason.startsWith(ValidatedInput.EXCLUDED)));
   }
 
   /** Whether a row's event date is on or before the as-of date (rows without one are kept). */
   static Column inScope(LocalDate asOf) {
-    Column date = col(InputReader.EVENT_DATE);
+    Column date = col(ValidatedInput.EVENT_DATE);
     return date.isNull().or(date.leq(lit(java.sql.Date.valueOf(asOf))));
   }
 }

@@ -1,4 +1,4 @@
-package io.tenure.io;
+package io.tenure.validate;
 
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;

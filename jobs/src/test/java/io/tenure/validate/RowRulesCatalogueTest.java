@@ -1,4 +1,4 @@
-package io.tenure.io;
+package io.tenure.validate;
 
 import static io.tenure.testing.Rows.sorted;
 import static org.apache.spark.sql.functions.col;
@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tenure.config.ConfigLoader;
 import io.tenure.config.TableKind;
 import io.tenure.config.TenureSettings;
+import io.tenure.io.InputReader;
+import io.tenure.io.OutputWriter;
+import io.tenure.io.TypedInput;
+import io.tenure.io.WorkArea;
 import io.tenure.testing.SparkExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,10 +129,11 @@ class RowRulesCatalogueTest {
     conf.append("money { currency = EUR, rates { USD = 0.5 } }\n}\n");
     Files.writeString(dir.resolve("t.conf"), conf);
     TenureSettings settings = ConfigLoader.load(dir.resolve("t.conf").toFile(), Map.of());
+    Validation validation = new Validation(settings);
     InputReader reader = new InputReader(spark, settings);
     read = new EnumMap<>(TableKind.class);
     for (TableKind kind : TableKind.values()) {
-      read.put(kind, reader.read(settings.input(kind).orElseThrow()));
+      read.put(kind, validation.validate(reader.read(settings.input(kind).orElseThrow())));
     }
     inputs = CrossTableRules.apply(read);
   }
@@ -145,7 +150,7 @@ class RowRulesCatalogueTest {
         inputs
             .get(table)
             .flagged()
-            .select(col(InputReader.RAW).getField("label"), col(InputReader.REASON))
+            .select(col(TypedInput.RAW).getField("label"), col(ValidatedInput.REASON))
             .collectAsList()) {
       out.put(String.format("%02d ", i++) + r.getString(0), r.isNullAt(1) ? "ok" : r.getString(1));
     }

@@ -1,4 +1,4 @@
-package io.tenure.io;
+package io.tenure.validate;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import io.tenure.io.TypedInput;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -72,16 +73,16 @@ final class DuplicateIds {
     WindowSpec sameId =
         Window.partitionBy(col(id))
             .orderBy(
-                col(InputReader.REASON).asc_nulls_first(),
+                col(ValidatedInput.REASON).asc_nulls_first(),
                 col(eventColumn).asc_nulls_last(),
                 // A 64-bit hash of the content orders ties as well as the content itself would
                 // (equal hashes of different rows are vanishingly rare) at a fraction of the cost
                 // of serialising every row.
-                xxhash64(col(InputReader.RAW)));
-    Column usable = col(InputReader.REASON).isNull();
+                xxhash64(col(TypedInput.RAW)));
+    Column usable = col(ValidatedInput.REASON).isNull();
     Column duplicate = usable.and(row_number().over(sameId).gt(1));
     return rows.withColumn(
-        InputReader.REASON,
-        when(duplicate, lit("duplicate_" + id)).otherwise(col(InputReader.REASON)));
+        ValidatedInput.REASON,
+        when(duplicate, lit("duplicate_" + id)).otherwise(col(ValidatedInput.REASON)));
   }
 }

@@ -1,4 +1,4 @@
-package io.tenure.io;
+package io.tenure.validate;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -57,7 +57,7 @@ public record InputProfile(
       List<Row> rows =
           input
               .flagged()
-              .groupBy(col(InputReader.REASON), col(InputReader.EVENT_DATE))
+              .groupBy(col(ValidatedInput.REASON), col(ValidatedInput.EVENT_DATE))
               .agg(count(lit(1)).as("n"))
               .collectAsList();
       return new DailyCounts(input.table(), rows);
@@ -80,8 +80,8 @@ public record InputProfile(
       for (Row r : rows) {
         long n = r.getLong(2);
         read += n;
-        if (!r.isNullAt(0) && r.getString(0).startsWith(InputReader.EXCLUDED)) {
-          excluded.merge(r.getString(0).substring(InputReader.EXCLUDED.length()), n, Long::sum);
+        if (!r.isNullAt(0) && r.getString(0).startsWith(ValidatedInput.EXCLUDED)) {
+          excluded.merge(r.getString(0).substring(ValidatedInput.EXCLUDED.length()), n, Long::sum);
           // A row dated after the as-of date belongs to a later run, whatever its problems.
         } else if (!r.isNullAt(1) && r.getDate(1).toLocalDate().isAfter(asOf)) {
           late += n;
