@@ -44,28 +44,6 @@ class TinyInputsFuzzTest {
   private static final List<String> CHANNELS = List.of("phone", "email", "chat", "self_service");
   private static final List<String> CATEGORIES = List.of("billing", "complaint", "technical");
 
-  /** The key of every published table (docs/tables.md). */
-  static final Map<String, List<String>> KEYS =
-      Map.ofEntries(
-          Map.entry(
-              "cohort_retention",
-              List.of("breakdown", "breakdown_value", "cohort_start", "period_index")),
-          Map.entry(
-              "cohort_retention_summary", List.of("breakdown", "breakdown_value", "period_index")),
-          Map.entry("churn_rates", List.of("period_start")),
-          Map.entry("churn_reasons", List.of("period_start", "churn_type", "reason")),
-          Map.entry(
-              "time_with_customer",
-              List.of("level", "measure", "period_start", "channel", "category")),
-          Map.entry(
-              "time_with_customer_histogram",
-              List.of("level", "measure", "period_start", "channel", "bucket")),
-          Map.entry(
-              "customer_time_with_customer", List.of("customer_id", "period_start", "measure")),
-          Map.entry("service_kpis", List.of("level", "period_start", "channel", "category")),
-          Map.entry("nps_by_group", List.of("group_by", "group_value", "period_start")),
-          Map.entry("retention_drivers", List.of("level", "period_start", "driver", "bucket")));
-
   @TempDir Path dir;
 
   static Stream<Long> seeds() {
@@ -96,8 +74,16 @@ class TinyInputsFuzzTest {
     for (Map.Entry<String, Long> t : published.entrySet()) {
       Dataset<Row> table = run.table(t.getKey(), c.asOf.toString());
       assertThat(table.count()).as(label + " rows of " + t.getKey()).isEqualTo(t.getValue());
-      List<String> key = KEYS.get(t.getKey());
-      if (key != null) {
+      OutputTable declared =
+          MetricFamily.allTables().stream()
+              .filter(o -> o.name().equals(t.getKey()))
+              .findFirst()
+              .orElseThrow();
+      assertThat(table.schema().fieldNames())
+          .as(label + " columns of " + t.getKey())
+          .containsExactly(declared.schema().fieldNames());
+      List<String> key = declared.key();
+      if (!key.isEmpty()) {
         assertThat(table.columns()).as(label).contains(key.toArray(String[]::new));
         Column[] k = key.stream().map(functions::col).toArray(Column[]::new);
         assertThat(table.groupBy(k).count().where("count > 1").count())
