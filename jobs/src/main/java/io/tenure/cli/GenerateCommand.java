@@ -4,7 +4,6 @@ import io.tenure.generate.SampleGenerator;
 import java.time.LocalDate;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -45,18 +44,16 @@ final class GenerateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     SampleGenerator generator = new SampleGenerator(customers, seed, start, days);
-    boolean owned = !SparkSessions.exists();
-    SparkSession spark = SparkSessions.open("tenure-generate", Map.of());
-    try {
-      generator.write(spark, out);
-      System.out.printf(
-          "Generated %d customers (seed %d, %s + %d days) in %s%n",
-          customers, seed, start, days, out);
-      return 0;
-    } finally {
-      if (owned) {
-        spark.stop();
-      }
-    }
+    SparkSessions.with(
+        "tenure-generate",
+        Map.of(),
+        spark -> {
+          generator.write(spark, out);
+          return null;
+        });
+    System.out.printf(
+        "Generated %d customers (seed %d, %s + %d days) in %s%n",
+        customers, seed, start, days, out);
+    return 0;
   }
 }

@@ -10,7 +10,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,17 +41,10 @@ final class RunCommand implements Callable<Integer> {
         throw Errors.usage("Invalid --only: " + e.getMessage());
       }
     }
-    boolean owned = !SparkSessions.exists();
-    SparkSession spark = SparkSessions.open(settings);
-    try {
-      RunResult result = new TenureJob(spark, settings, families).execute();
-      System.out.print(Summary.of(result, settings));
-      System.out.flush();
-      return 0;
-    } finally {
-      if (owned) {
-        spark.stop();
-      }
-    }
+    RunResult result =
+        SparkSessions.with(settings, spark -> new TenureJob(spark, settings, families).execute());
+    System.out.print(Summary.of(result, settings));
+    System.out.flush();
+    return 0;
   }
 }

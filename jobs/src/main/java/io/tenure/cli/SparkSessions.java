@@ -2,6 +2,7 @@ package io.tenure.cli;
 
 import io.tenure.config.TenureSettings;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -40,8 +41,24 @@ final class SparkSessions {
     return builder.getOrCreate();
   }
 
-  static SparkSession open(TenureSettings settings) {
-    return open("tenure", settings.sparkConf());
+  /**
+   * Runs {@code body} with a session, and stops the session afterwards only if it was created here
+   * (a caller's session, in tests or a notebook, is left running).
+   */
+  static <T> T with(String appName, Map<String, String> sparkConf, Function<SparkSession, T> body) {
+    boolean owned = !exists();
+    SparkSession spark = open(appName, sparkConf);
+    try {
+      return body.apply(spark);
+    } finally {
+      if (owned) {
+        spark.stop();
+      }
+    }
+  }
+
+  static <T> T with(TenureSettings settings, Function<SparkSession, T> body) {
+    return with("tenure", settings.sparkConf(), body);
   }
 
   /** Whether a session already exists (then the caller does not own it and must not stop it). */

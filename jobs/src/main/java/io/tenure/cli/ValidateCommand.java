@@ -5,7 +5,6 @@ import io.tenure.pipeline.RunResult;
 import io.tenure.pipeline.TenureJob;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -20,17 +19,10 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     TenureSettings settings = common.settings();
-    boolean owned = !SparkSessions.exists();
-    SparkSession spark = SparkSessions.open(settings);
-    try {
-      RunResult result = new TenureJob(spark, settings, Set.of()).validate();
-      System.out.print(Summary.of(result, settings));
-      System.out.flush();
-      return 0;
-    } finally {
-      if (owned) {
-        spark.stop();
-      }
-    }
+    RunResult result =
+        SparkSessions.with(settings, spark -> new TenureJob(spark, settings, Set.of()).validate());
+    System.out.print(Summary.of(result, settings));
+    System.out.flush();
+    return 0;
   }
 }
