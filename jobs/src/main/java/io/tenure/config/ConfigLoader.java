@@ -6,8 +6,6 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
-import com.typesafe.config.ConfigUtil;
-import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import io.tenure.errors.Errors;
 import java.io.File;
@@ -15,10 +13,8 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeParseException;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -26,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * Loads and validates the HOCON configuration once, into {@link TenureSettings}. Every problem is
@@ -34,19 +29,6 @@ import java.util.function.Function;
  */
 public final class ConfigLoader {
   static final String ROOT = "tenure";
-
-  /** Sub-trees whose keys are free-form (user column names, Spark options). */
-  private static final List<String> FREE_FORM =
-      List.of(
-          ".columns",
-          ".expressions",
-          ".options",
-          "tenure.spark.conf",
-          "tenure.money.rates",
-          "tenure.quality.allowed-values",
-          "tenure.service.response-targets",
-          "tenure.service.handle-time-targets",
-          "tenure.service.business-hours.weekly");
 
   private ConfigLoader() {}
 
@@ -86,9 +68,9 @@ public final class ConfigLoader {
 
   /** Builds settings from an already merged and resolved config (also used by tests). */
   public static TenureSettings fromConfig(Config merged, String origin) {
-    rejectUnknownKeys(merged, origin);
+    KnownKeys.check(merged, origin);
     Config t = merged.getConfig(ROOT);
-    Reader r = new Reader(t, origin);
+    ConfigReader r = new ConfigReader(t, origin);
 
     Map<TableKind, InputSettings> inputs = new EnumMap<>(TableKind.class);
     for (TableKind kind : TableKind.values()) {
@@ -221,7 +203,7 @@ public final class ConfigLoader {
         digest(t));
   }
 
-  private static QualitySettings quality(Config t, Reader r, String origin) {
+  private static QualitySettings quality(Config t, ConfigReader r, String origin) {
     Optional<LocalDate> earliest =
         t.getIsNull("quality.earliest-date")
             ? Optional.empty()
@@ -283,32 +265,6 @@ public final class ConfigLoader {
     return ConfigFactory.parseMap(values, "command-line -D overrides");
   }
 
-  private static void rejectUnknownKeys(Config merged, String origin) {
-    Config reference = ConfigFactory.defaultReference(ConfigLoader.class.getClassLoader());
-    for (Map.Entry<String, ConfigValue> e : merged.entrySet()) {
-      String key = e.getKey();
-      if (!key.startsWith(ROOT + ".") || isFreeForm(key)) {
-        continue;
-      }
-      if (!reference.hasPathOrNull(key)) {
-        String from = e.getValue().origin().description();
-        throw Errors.config(
-            from.startsWith("command-line") ? "a -D override" : origin,
-            key,
-            "unknown key (misspelt?). The valid keys are listed in conf/application.conf");
-      }
-    }
-  }
-
-  private static boolean isFreeForm(String key) {
-    for (String f : FREE_FORM) {
-      if (f.startsWith(ROOT) ? key.startsWith(f + ".") : key.contains(f + ".")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private static String digest(Config t) {
     String canonical =
         t.withoutPath("base-dir")
@@ -319,106 +275,6 @@ public final class ConfigLoader {
       return HexFormat.of().formatHex(md.digest(canonical.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** Typed reads that turn every failure into a message with the file and the full key. */
-  private record Reader(Config t, String origin) {
-    String string(String path) {
-      return read(path, () -> t.getString(path));
-    }
-
-    int integer(String path) {
-      return read(path, () -> t.getInt(path));
-    }
-
-    boolean bool(String path) {
-      return read(path, () -> t.getBoolean(path));
-    }
-
-    /** A map of HOCON durations (60s, 2m, 24h; a bare number is milliseconds) in seconds. */
-    java.time.Duration duration(String path) {
-      return read(path, () -> t.getDuration(path));
-    }
-
-    Map<String, Double> seconds(String path) {
-      Map<String, Double> out = new TreeMap<>();
-      Config sub = read(path, () -> t.getConfig(path));
-      for (String key : sub.root().keySet()) {
-        String full = path + "." + ConfigUtil.quoteString(key);
-        out.put(key, read(path + "." + key, () -> t.getDuration(full).toMillis() / 1000.0));
-      }
-      return out;
-    }
-
-    List<String> strings(String path) {
-      return read(path, () -> t.getStringList(path));
-    }
-
-    double real(String path) {
-      return read(path, () -> t.getDouble(path));
-    }
-
-    <T> T parse(String path, Function<String, T> parser) {
-      String raw = string(path);
-      try {
-        return parser.apply(raw);
-      } catch (IllegalArgumentException | DateTimeException e) {
-        String why =
-            e instanceof DateTimeParseException
-                ? Dates.problem(raw, e.getMessage())
-                : e.getMessage();
-        throw Errors.config(origin, ROOT + "." + path, "invalid value '" + raw + "': " + why);
-      }
-    }
-
-    Map<String, String> stringMap(String path) {
-      Map<String, String> out = new TreeMap<>();
-      Config sub = read(path, () -> t.getConfig(path));
-      for (Map.Entry<String, ConfigValue> e : sub.entrySet()) {
-        ConfigValue v = e.getValue();
-        if (v.valueType() == ConfigValueType.OBJECT || v.valueType() == ConfigValueType.LIST) {
-          throw Errors.config(
-              origin, ROOT + "." + path + "." + e.getKey(), "expected a plain value");
-        }
-        out.put(stripQuotes(e.getKey()), String.valueOf(v.unwrapped()));
-      }
-      return out;
-    }
-
-    /**
-     * Builds a settings record; its range errors start with the offending key ("inactivity-days
-     * must be ..."), which is then named in full (tenure.churn.inactivity-days), not the group.
-     */
-    <T> T build(String path, java.util.function.Supplier<T> ctor) {
-      try {
-        return ctor.get();
-      } catch (IllegalArgumentException e) {
-        String message = String.valueOf(e.getMessage());
-        String first = message.split("[ :]", 2)[0];
-        String group = path.contains(".") ? path.substring(0, path.lastIndexOf('.')) : path;
-        String key =
-            t.hasPathOrNull(group + "." + first)
-                ? group + "." + first
-                : t.hasPathOrNull(path + "." + first) ? path + "." + first : path;
-        throw Errors.config(origin, ROOT + "." + key, message);
-      }
-    }
-
-    private <T> T read(String path, java.util.function.Supplier<T> getter) {
-      try {
-        return getter.get();
-      } catch (ConfigException.Missing e) {
-        throw Errors.config(origin, ROOT + "." + path, "a value is required");
-      } catch (ConfigException.WrongType e) {
-        throw Errors.config(origin, ROOT + "." + path, "wrong type: " + e.getMessage());
-      }
-    }
-
-    private static String stripQuotes(String key) {
-      return key.length() > 1 && key.startsWith("\"") && key.endsWith("\"")
-          ? key.substring(1, key.length() - 1)
-          : key;
     }
   }
 }

@@ -70,10 +70,8 @@ public final class CohortRetention {
 
   private CohortRetention() {}
 
-  /** The cohort table and its summary. */
-  public record Result(Dataset<Row> cells, Dataset<Row> summary) {}
-
-  public static Result compute(
+  /** The cohort cells; {@link #summarize} pools the written ones. */
+  public static Dataset<Row> compute(
       ActivityBase base, Grain grain, CohortAnchor anchor, Breakdown breakdown, LocalDate asOf) {
     Column cohortDate =
         anchor == CohortAnchor.SIGNUP
@@ -148,7 +146,7 @@ public final class CohortRetention {
                 Outputs.ratio(col(REVENUE), col(BASE_REVENUE)).as(REVENUE_RETENTION),
                 Periods.isComplete(col(PERIOD_START), asOfDate, grain).as(IS_COMPLETE));
 
-    return new Result(cells, summarize(cells));
+    return cells;
   }
 
   /**

@@ -8,7 +8,7 @@ import io.tenure.io.InputReader;
 import io.tenure.io.Pseudonymiser;
 import io.tenure.io.WorkArea;
 import io.tenure.metrics.ActivityBase;
-import io.tenure.metrics.ChurnRates;
+import io.tenure.metrics.LifecycleSpells;
 import java.time.LocalDate;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -96,7 +96,7 @@ public final class RunContext {
               () ->
                   work.keep(
                       "spells",
-                      ChurnRates.spells(
+                      LifecycleSpells.of(
                           transactions(),
                           cancellations(),
                           settings.churn().inactivityDays(),

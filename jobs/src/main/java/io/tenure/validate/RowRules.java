@@ -146,7 +146,7 @@ final class RowRules {
         rules.add(
             rule(
                 col("kind").isNull().or(not(col("kind").isin("purchase", "refund"))),
-                has("kind") ? "unknown_kind" : "missing_kind"));
+                "unknown_kind"));
         rules.add(
             rule(
                 col("kind").equalTo("purchase").and(col("amount").lt(0)),

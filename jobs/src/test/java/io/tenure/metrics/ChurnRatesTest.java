@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tenure.config.ChurnDenominator;
 import io.tenure.config.Grain;
 import io.tenure.config.TenureSettings.ChurnSettings;
+import io.tenure.testing.Churn;
 import io.tenure.testing.FiveCustomers;
 import io.tenure.testing.Rows;
 import io.tenure.testing.SparkExtension;
@@ -50,7 +51,7 @@ class ChurnRatesTest {
   private static ChurnRates.Result compute(
       SparkSession spark, Dataset<Row> tx, ChurnDenominator denominator, LocalDate asOf) {
     ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC);
-    return ChurnRates.compute(
+    return Churn.ofTransactions(
         tx,
         Optional.of(cancellations(spark)),
         base.customerDays(),
@@ -195,9 +196,15 @@ class ChurnRatesTest {
 
   @Test
   void spellsAlternateAndNeverOverlap(SparkSession spark) {
-    ChurnRates.Result r = asOfApril30(spark);
+    Dataset<Row> spells =
+        LifecycleSpells.of(
+            transactions(spark),
+            Optional.of(cancellations(spark)),
+            30,
+            ZoneOffset.UTC,
+            LocalDate.of(2024, 4, 30));
 
-    assertThat(sorted(r.spells(), "customer_id", "spell", "start_date", "churn_date", "churn_type"))
+    assertThat(sorted(spells, "customer_id", "spell", "start_date", "churn_date", "churn_type"))
         .containsExactly(
             "A | 1 | 2024-01-10 | 2024-02-09 | inactivity",
             "B | 1 | 2024-01-05 | 2024-01-20 | voluntary",
@@ -218,7 +225,7 @@ class ChurnRatesTest {
             Rows.purchase("G", "2024-06-10T15:00:00Z", "20"));
     ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC);
     ChurnRates.Result r =
-        ChurnRates.compute(
+        Churn.ofTransactions(
             tx,
             Optional.of(
                 Rows.df(

@@ -36,7 +36,7 @@ class CohortRetentionTest {
     return FiveCustomers.transactions(spark);
   }
 
-  private static CohortRetention.Result compute(
+  private static Dataset<Row> compute(
       SparkSession spark,
       LocalDate asOf,
       CohortAnchor anchor,
@@ -48,7 +48,7 @@ class CohortRetentionTest {
 
   @Test
   void everyCellOfTheTriangleWithRatesAndRevenue(SparkSession spark) {
-    CohortRetention.Result r =
+    Dataset<Row> r =
         compute(
             spark,
             LocalDate.of(2024, 4, 30),
@@ -58,7 +58,7 @@ class CohortRetentionTest {
 
     assertThat(
             sorted(
-                r.cells(),
+                r,
                 "breakdown",
                 "breakdown_value",
                 "cohort_start",
@@ -84,7 +84,7 @@ class CohortRetentionTest {
   @Test
   void summaryWeightsCohortsBySizeOverCompleteCellsOnly(SparkSession spark) {
     // As of Apr 29 April is not complete: its three cells stay out of the summary.
-    CohortRetention.Result r =
+    Dataset<Row> r =
         compute(
             spark,
             LocalDate.of(2024, 4, 29),
@@ -92,11 +92,11 @@ class CohortRetentionTest {
             Breakdown.NONE,
             Optional.empty());
 
-    assertThat(sorted(r.cells().where("not is_complete"), "cohort_start", "period_index"))
+    assertThat(sorted(r.where("not is_complete"), "cohort_start", "period_index"))
         .containsExactly("2024-01-01 | 3", "2024-02-01 | 2", "2024-04-01 | 0");
     assertThat(
             sorted(
-                r.summary(),
+                CohortRetention.summarize(r),
                 "period_index",
                 "cohorts",
                 "cohort_customers",
@@ -122,7 +122,7 @@ class CohortRetentionTest {
             RowFactory.create("A", Rows.ts("2023-12-20T00:00:00Z"), "smb", "DE"),
             RowFactory.create("B", null, "consumer", "US"),
             RowFactory.create("G", Rows.ts("2024-03-03T00:00:00Z"), "smb", "DE"));
-    CohortRetention.Result r =
+    Dataset<Row> r =
         compute(
             spark,
             LocalDate.of(2024, 4, 30),
@@ -132,8 +132,7 @@ class CohortRetentionTest {
 
     assertThat(
             sorted(
-                r.cells()
-                    .where("period_index <= 1 and cohort_start in ('2023-12-01', '2024-03-01')"),
+                r.where("period_index <= 1 and cohort_start in ('2023-12-01', '2024-03-01')"),
                 "breakdown",
                 "breakdown_value",
                 "cohort_start",
@@ -152,8 +151,7 @@ class CohortRetentionTest {
     // Customers without a customers row are in the 'unknown' segment; sizes add up per breakdown.
     assertThat(
             sorted(
-                r.cells()
-                    .where("period_index = 0")
+                r.where("period_index = 0")
                     .groupBy("breakdown")
                     .agg(org.apache.spark.sql.functions.sum("cohort_size"))))
         .containsExactly("segment | 6", "total | 6");
@@ -184,7 +182,7 @@ class CohortRetentionTest {
             RowFactory.create(
                 "t-c", "R", Rows.ts("2024-02-04T10:00:00Z"), money("5"), "EUR", "purchase", "web"));
     ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC);
-    CohortRetention.Result r =
+    Dataset<Row> r =
         CohortRetention.compute(
             base,
             Grain.MONTH,
@@ -193,7 +191,7 @@ class CohortRetentionTest {
             LocalDate.of(2024, 2, 29));
     assertThat(
             sorted(
-                r.cells().where("period_index = 0"),
+                r.where("period_index = 0"),
                 "breakdown",
                 "breakdown_value",
                 "cohort_start",
@@ -226,12 +224,11 @@ class CohortRetentionTest {
     assertThat(
             sorted(
                 CohortRetention.compute(
-                        base,
-                        Grain.WEEK,
-                        CohortAnchor.FIRST_PURCHASE,
-                        Breakdown.NONE,
-                        LocalDate.of(2024, 3, 17))
-                    .cells(),
+                    base,
+                    Grain.WEEK,
+                    CohortAnchor.FIRST_PURCHASE,
+                    Breakdown.NONE,
+                    LocalDate.of(2024, 3, 17)),
                 "cohort_start",
                 "period_index",
                 "period_start",

@@ -9,10 +9,10 @@ import io.tenure.config.TenureSettings;
 import io.tenure.generate.SampleGenerator;
 import io.tenure.io.InputReader;
 import io.tenure.metrics.ActivityBase;
-import io.tenure.metrics.ChurnRates;
 import io.tenure.metrics.CohortRetention;
 import io.tenure.metrics.ServiceKpis;
 import io.tenure.metrics.TimeWithCustomer;
+import io.tenure.testing.Churn;
 import io.tenure.testing.SparkExtension;
 import io.tenure.testing.Tables;
 import io.tenure.validate.Validation;
@@ -92,7 +92,6 @@ class CrossCheckTest {
                 settings.cohort().anchor(),
                 settings.cohort().breakdown(),
                 AS_OF)
-            .cells()
             .where("active_customers > 0 or revenue != 0");
     Dataset<Row> sql =
         spark.sql(
@@ -131,7 +130,7 @@ class CrossCheckTest {
   void churnStatesAndNewCustomersEqualSql(SparkSession spark) {
     ActivityBase base = ActivityBase.build(tx, Optional.empty(), settings.zone());
     Dataset<Row> periods =
-        ChurnRates.compute(
+        Churn.ofTransactions(
                 tx,
                 Optional.of(cancels),
                 base.customerDays(),
@@ -170,7 +169,7 @@ class CrossCheckTest {
   void revenueRetentionEqualsSql(SparkSession spark) {
     ActivityBase base = ActivityBase.build(tx, Optional.empty(), settings.zone());
     Dataset<Row> periods =
-        ChurnRates.compute(
+        Churn.ofTransactions(
                 tx,
                 Optional.of(cancels),
                 base.customerDays(),

@@ -57,7 +57,7 @@ public final class ChurnRatesFamily implements TableFamily {
           .info("No cancellations input: churn is inactivity-based only");
     }
     ChurnRates.Result r =
-        ChurnRates.fromSpells(
+        ChurnRates.compute(
             run.spells(),
             run.cancellations(),
             run.activityBase().customerDays(),

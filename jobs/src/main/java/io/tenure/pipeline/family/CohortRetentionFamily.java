@@ -43,10 +43,15 @@ public final class CohortRetentionFamily implements TableFamily {
   @Override
   public void compute(RunContext run, Staging staging) {
     TenureSettings s = run.settings();
-    CohortRetention.Result r =
-        CohortRetention.compute(
-            run.activityBase(), s.grain(), s.cohort().anchor(), s.cohort().breakdown(), run.asOf());
-    Dataset<Row> cells = staging.stage(CELLS, r.cells());
+    Dataset<Row> cells =
+        staging.stage(
+            CELLS,
+            CohortRetention.compute(
+                run.activityBase(),
+                s.grain(),
+                s.cohort().anchor(),
+                s.cohort().breakdown(),
+                run.asOf()));
     // The summary pools the written cells rather than recomputing them.
     staging.stage(SUMMARY, CohortRetention.summarize(cells));
   }

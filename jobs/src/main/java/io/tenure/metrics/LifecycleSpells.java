@@ -1,0 +1,134 @@
+package io.tenure.metrics;
+
+import static io.tenure.metrics.ChurnRates.CHURN_DATE;
+import static io.tenure.metrics.ChurnRates.CHURN_TYPE;
+import static io.tenure.metrics.ChurnRates.CUSTOMER_ID;
+import static io.tenure.metrics.ChurnRates.INACTIVITY;
+import static io.tenure.metrics.ChurnRates.REASON;
+import static io.tenure.metrics.ChurnRates.SPELL;
+import static io.tenure.metrics.ChurnRates.START_DATE;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * A customer's lifecycle as spells of activity, the basis of churn ({@link ChurnRates}), revenue
+ * churn and the retention drivers: one row per customer and spell (customer_id, spell, start_date,
+ * churn_date, churn_type, reason).
+ */
+public final class LifecycleSpells {
+  private LifecycleSpells() {}
+
+  /**
+   * Lifecycle spells: one row per customer and period of continuous activity.
+   *
+   * <p>Purchases and cancellations are ordered by time (a purchase first on a tie). A purchase
+   * starts a spell when it is the customer's first, when a cancellation came after the previous
+   * purchase, or when more than N days passed since the previous purchase. The spell ends at the
+   * first cancellation after its last purchase if that falls within N days, else N days after the
+   * last purchase; an end after the as-of date is not known yet (churn_date null).
+   */
+  public static Dataset<Row> of(
+      Dataset<Row> transactions,
+      Optional<Dataset<Row>> cancellations,
+      int inactivityDays,
+      ZoneId zone,
+      LocalDate asOf) {
+    Dataset<Row> purchases =
+        transactions
+            .where(col("kind").equalTo("purchase"))
+            .select(
+                col(CUSTOMER_ID),
+                col("occurred_at").as("ts"),
+                Periods.localDate(col("occurred_at"), zone).as("date"),
+                lit(0).as("etype"),
+                lit(null).cast("string").as("ckind"),
+                lit(null).cast("string").as("creason"));
+    Dataset<Row> events = purchases;
+    if (cancellations.isPresent()) {
+      events =
+          events.unionByName(
+              cancellations
+                  .get()
+                  .select(
+                      col(CUSTOMER_ID),
+                      col("cancelled_at").as("ts"),
+                      Periods.localDate(col("cancelled_at"), zone).as("date"),
+                      lit(1).as("etype"),
+                      col("kind").as("ckind"),
+                      col("reason").as("creason")));
+    }
+    // Events in time order, a purchase before a cancellation at the same instant. Because of that
+    // order a spell's boundaries show in the neighbouring events alone: a purchase starts a spell
+    // when the event before it is no purchase of the last N days, and ends one when the event
+    // after it is a cancellation (the first one after its last purchase) or no purchase within N
+    // days. One sort, two window passes, no aggregate and no join.
+    WindowSpec byTime =
+        Window.partitionBy(CUSTOMER_ID)
+            .orderBy(col("ts"), col("etype"), col("ckind"), col("creason"));
+    WindowSpec upToHere = byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Column isPurchase = col("etype").equalTo(0);
+    Column prevType = lag(col("etype"), 1).over(byTime);
+    Column prevDate = lag(col("date"), 1).over(byTime);
+    Column nextType = lead(col("etype"), 1).over(byTime);
+    Column nextDate = lead(col("date"), 1).over(byTime);
+    Dataset<Row> neighbours =
+        events
+            .withColumn(
+                "is_start",
+                when(
+                        isPurchase.and(
+                            prevType
+                                .isNull()
+                                .or(prevType.equalTo(1))
+                                .or(datediff(col("date"), prevDate).gt(inactivityDays))),
+                        1)
+                    .otherwise(0))
+            .withColumn(
+                "is_end",
+                isPurchase.and(
+                    nextType
+                        .isNull()
+                        .or(nextType.equalTo(1))
+                        .or(datediff(nextDate, col("date")).gt(inactivityDays))))
+            .withColumn("next_type", nextType)
+            .withColumn("next_date", nextDate)
+            .withColumn("next_kind", lead(col("ckind"), 1).over(byTime))
+            .withColumn("next_reason", lead(col("creason"), 1).over(byTime));
+    Dataset<Row> ends =
+        neighbours
+            .withColumn(SPELL, sum(col("is_start")).over(upToHere))
+            .withColumn(
+                START_DATE, max(when(col("is_start").equalTo(1), col("date"))).over(upToHere))
+            .where(col("is_end"));
+
+    Column inactiveDate = date_add(col("date"), inactivityDays);
+    Column byCancel =
+        coalesce(col("next_type").equalTo(1).and(col("next_date").leq(inactiveDate)), lit(false));
+    Column endDate = when(byCancel, col("next_date")).otherwise(inactiveDate);
+    Column known = endDate.leq(lit(java.sql.Date.valueOf(asOf)));
+    return ends.select(
+        col(CUSTOMER_ID),
+        col(SPELL),
+        col(START_DATE),
+        when(known, endDate).as(CHURN_DATE),
+        when(known, when(byCancel, col("next_kind")).otherwise(lit(INACTIVITY))).as(CHURN_TYPE),
+        when(known, when(byCancel, col("next_reason")).otherwise(lit(INACTIVITY))).as(REASON));
+  }
+}
