@@ -87,7 +87,7 @@ public final class RetentionDrivers {
             col("first_response_at"),
             col("closed_at"),
             col("resolved"),
-            ServiceKpis.expectsResponse(settings).as("expects_response"),
+            Contacts.expectsResponse(settings).as("expects_response"),
             col("category").isin(settings.complaintCategories().toArray()).as("complaint"),
             col("csat"),
             col("nps"),

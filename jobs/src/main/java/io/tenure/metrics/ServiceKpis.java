@@ -146,11 +146,11 @@ public final class ServiceKpis {
     List<Column> columns =
         new ArrayList<>(
             List.of(
-                TimeWithCustomer.level(col("g_period"), col("g_channel"), col("g_category"))
+                Rollups.level(col("g_period"), col("g_channel"), col("g_category"))
                     .as(TimeWithCustomer.LEVEL),
                 col(PERIOD_START),
-                TimeWithCustomer.rolled(CHANNEL, "g_channel"),
-                TimeWithCustomer.rolled(CATEGORY, "g_category"),
+                Rollups.rolled(CHANNEL, "g_channel"),
+                Rollups.rolled(CATEGORY, "g_category"),
                 col("contacts"),
                 col("customers"),
                 col("active_customers"),
@@ -231,7 +231,7 @@ public final class ServiceKpis {
         businessSeconds(col("first_response_at"), settings, zone).as("response_bs"),
         businessSeconds(col("closed_at"), settings, zone).as("close_bs"),
         lookup(col(CHANNEL), settings.responseTargets()).as("target"),
-        expectsResponse(settings).as("expects_response"),
+        Contacts.expectsResponse(settings).as("expects_response"),
         coalesce(col("resolved"), col("closed_at").isNotNull()).as("is_resolved"),
         // An anonymous contact (placeholder id) is never known to be a repeat: it is left out
         // of the repeat and first-contact-resolution rates.
@@ -249,16 +249,6 @@ public final class ServiceKpis {
         col("nps"),
         duration.as("duration"),
         coalesce(lookup(col(CATEGORY), settings.handleTargets()), medianOfCategory).as("baseline"));
-  }
-
-  /**
-   * Whether a contact's channel expects an answer: with response targets configured, the channels
-   * that have one (self-service contacts are never "abandoned"); without any, every channel.
-   */
-  static Column expectsResponse(ServiceSettings settings) {
-    return settings.responseTargets().isEmpty()
-        ? lit(true)
-        : col(CHANNEL).isin(settings.responseTargets().keySet().toArray());
   }
 
   /** Business seconds from opened_at to {@code to}, or null without a business calendar. */

@@ -67,7 +67,7 @@ public final class TimeWithCustomer {
   public static final String SHARE = "share";
   public static final String CUSTOMER_ID = ActivityBase.CUSTOMER_ID;
 
-  public static final String ALL = "all";
+  public static final String ALL = Rollups.ALL;
   static final String DURATION = "duration_seconds";
 
   private TimeWithCustomer() {}
@@ -115,11 +115,11 @@ public final class TimeWithCustomer {
                 grouping(col(MEASURE)).as("g_measure"))
             .where(col("g_measure").equalTo(0))
             .select(
-                level(col("g_period"), col("g_channel"), col("g_category")).as(LEVEL),
+                Rollups.level(col("g_period"), col("g_channel"), col("g_category")).as(LEVEL),
                 col(MEASURE),
                 col(PERIOD_START),
-                rolled(CHANNEL, "g_channel"),
-                rolled(CATEGORY, "g_category"),
+                Rollups.rolled(CHANNEL, "g_channel"),
+                Rollups.rolled(CATEGORY, "g_category"),
                 col(INTERACTIONS),
                 col(TIMED),
                 col(MEAN),
@@ -196,18 +196,5 @@ public final class TimeWithCustomer {
 
   private static Column measured(String measure, Column seconds) {
     return struct(lit(measure).as(MEASURE), seconds.cast("double").as(DURATION));
-  }
-
-  /** The level of a period × channel × category rollup row, from its grouping flags. */
-  static Column level(Column gPeriod, Column gChannel, Column gCategory) {
-    return when(gPeriod.equalTo(1), lit("overall"))
-        .when(gChannel.equalTo(1), lit("period"))
-        .when(gCategory.equalTo(1), lit("period_channel"))
-        .otherwise(lit("period_channel_category"));
-  }
-
-  /** A rollup dimension that reads {@code all} where it was rolled up. */
-  static Column rolled(String name, String groupingFlag) {
-    return when(col(groupingFlag).equalTo(1), lit(ALL)).otherwise(col(name)).as(name);
   }
 }

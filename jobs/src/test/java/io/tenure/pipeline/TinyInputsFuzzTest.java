@@ -71,6 +71,28 @@ class TinyInputsFuzzTest {
           .as(label)
           .containsKeys("service_kpis", "time_with_customer", "retention_drivers");
     }
+    // Cohort sizes add up to the customers with a purchase up to the as-of day (business zone).
+    long buyers =
+        spark
+            .read()
+            .parquet(dir.resolve("in/transactions").toString())
+            .where(
+                "kind = 'purchase' and to_date(from_utc_timestamp(occurred_at, '"
+                    + c.zone
+                    + "')) <= date'"
+                    + c.asOf
+                    + "'")
+            .select("customer_id")
+            .distinct()
+            .count();
+    assertThat(
+            run.table("cohort_retention", c.asOf.toString())
+                .where("breakdown = 'total' and period_index = 0")
+                .agg(functions.coalesce(functions.sum("cohort_size"), functions.lit(0L)))
+                .first()
+                .getLong(0))
+        .as(label + " cohort sizes")
+        .isEqualTo(buyers);
     for (Map.Entry<String, Long> t : published.entrySet()) {
       Dataset<Row> table = run.table(t.getKey(), c.asOf.toString());
       assertThat(table.count()).as(label + " rows of " + t.getKey()).isEqualTo(t.getValue());

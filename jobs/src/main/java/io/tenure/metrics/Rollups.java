@@ -1,0 +1,30 @@
+package io.tenure.metrics;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Column;
+
+/**
+ * The period × channel × category rollups that time_with_customer and service_kpis share: the
+ * {@code level} of a row and the {@code all} of a rolled-up dimension.
+ */
+final class Rollups {
+  static final String ALL = "all";
+
+  private Rollups() {}
+
+  /** The level of a period × channel × category rollup row, from its grouping flags. */
+  static Column level(Column gPeriod, Column gChannel, Column gCategory) {
+    return when(gPeriod.equalTo(1), lit("overall"))
+        .when(gChannel.equalTo(1), lit("period"))
+        .when(gCategory.equalTo(1), lit("period_channel"))
+        .otherwise(lit("period_channel_category"));
+  }
+
+  /** A rollup dimension that reads {@code all} where it was rolled up. */
+  static Column rolled(String name, String groupingFlag) {
+    return when(col(groupingFlag).equalTo(1), lit(ALL)).otherwise(col(name)).as(name);
+  }
+}
