@@ -41,41 +41,8 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
       Dataset<Row> interactions,
       Dataset<Row> customers) {}
 
-  /** A uniform draw in (0, 1) from the seed, a draw name and key expressions. */
-  private String u(String name, String... keys) {
-    return "((pmod(xxhash64("
-        + seed
-        + "L, '"
-        + name
-        + "', "
-        + String.join(", ", keys)
-        + "), 1000000007) + 0.5) / 1000000007.0)";
-  }
-
-  /** A standard normal draw (Box–Muller on two uniform draws). */
-  private String z(String name, String... keys) {
-    return "(sqrt(-2 * ln("
-        + u(name + "_a", keys)
-        + ")) * cos(2 * pi() * "
-        + u(name + "_b", keys)
-        + "))";
-  }
-
-  private String ts(String dayExpr, String localHourExpr, String tzCol, String secondsExpr) {
-    return "timestamp_seconds(unix_seconds(timestamp'"
-        + start
-        + " 00:00:00') + cast(("
-        + dayExpr
-        + ") as bigint) * 86400 + cast(("
-        + localHourExpr
-        + " - "
-        + tzCol
-        + ") * 3600 as bigint) + cast("
-        + secondsExpr
-        + " as bigint))";
-  }
-
   public Tables build(SparkSession spark) {
+    Draws draws = new Draws(seed, start);
     String end = "timestamp'" + start.plusDays(days) + " 00:00:00'";
     Dataset<Row> base =
         spark
@@ -83,15 +50,15 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
             .selectExpr(
                 "id as cid",
                 "concat('C', lpad(cast(id as string), 7, '0')) as customer_id",
-                u("country", "id") + " as u_country",
-                u("segment", "id") + " as u_segment",
-                u("wave", "id") + " as u_wave",
-                u("acq", "id") + " as u_acq",
-                u("season", "id") + " as u_season",
-                u("quality", "id") + " as q",
-                u("sub", "id") + " < 0.45 as subscriber",
-                u("life", "id") + " as u_life",
-                u("react", "id") + " < 0.12 as reactivates")
+                draws.u("country", "id") + " as u_country",
+                draws.u("segment", "id") + " as u_segment",
+                draws.u("wave", "id") + " as u_wave",
+                draws.u("acq", "id") + " as u_acq",
+                draws.u("season", "id") + " as u_season",
+                draws.u("quality", "id") + " as q",
+                draws.u("sub", "id") + " < 0.45 as subscriber",
+                draws.u("life", "id") + " as u_life",
+                draws.u("react", "id") + " < 0.12 as reactivates")
             .selectExpr(
                 "*",
                 "case when u_country < 0.30 then 'DE' when u_country < 0.60 then 'US'"
@@ -119,55 +86,56 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
         base.selectExpr(
             "*",
             "least(80, 1 + cast(life_days / (32 / seg_f) + "
-                + u("extra", "cid")
+                + draws.u("extra", "cid")
                 + " * 2 as int))"
                 + " as n_purchases",
-            "cast(life_days + 30 + " + u("gap", "cid") + " * 300 as int) as react_day");
+            "cast(life_days + 30 + " + draws.u("gap", "cid") + " * 300 as int) as react_day");
 
     Dataset<Row> firstLife =
         base.selectExpr("*", "explode(sequence(0, n_purchases - 1)) as k")
             .selectExpr(
                 "*",
                 "case when k = 0 then 0 else floor(life_days * pow("
-                    + u("t", "cid", "k")
+                    + draws.u("t", "cid", "k")
                     + ", 1.6)) end as offset");
     Dataset<Row> secondLife =
         base.where("reactivates")
             .selectExpr(
-                "*", "explode(sequence(100, 100 + cast(" + u("n2", "cid") + " * 5 as int))) as k")
-            .selectExpr("*", "react_day + floor(90 * " + u("t2", "cid", "k") + ") as offset");
+                "*",
+                "explode(sequence(100, 100 + cast(" + draws.u("n2", "cid") + " * 5 as int))) as k")
+            .selectExpr("*", "react_day + floor(90 * " + draws.u("t2", "cid", "k") + ") as offset");
     Dataset<Row> purchases =
         firstLife
             .unionByName(secondLife)
             .selectExpr(
                 "*",
                 "concat('T', cid, '-', k) as transaction_id",
-                ts(
+                draws.ts(
                         "acq_day + offset",
-                        "8 + " + u("hour", "cid", "k") + " * 14",
+                        "8 + " + draws.u("hour", "cid", "k") + " * 14",
                         "tz",
-                        u("sec", "cid", "k") + " * 3600")
+                        draws.u("sec", "cid", "k") + " * 3600")
                     + " as occurred_at",
                 "cast(round(exp(3.4 + 0.7 * "
-                    + z("amount", "cid", "k")
+                    + draws.z("amount", "cid", "k")
                     + ") * seg_f, 2) as decimal(12,2)) as amount",
                 "case when "
-                    + u("ch", "cid", "k")
+                    + draws.u("ch", "cid", "k")
                     + " < 0.55 then 'web' when "
-                    + u("ch", "cid", "k")
+                    + draws.u("ch", "cid", "k")
                     + " < 0.85 then 'app' else 'store' end as channel")
             .where("occurred_at < " + end);
     Dataset<Row> refunds =
         purchases
-            .where(u("refund", "cid", "k") + " < 0.06")
+            .where(draws.u("refund", "cid", "k") + " < 0.06")
             .selectExpr(
                 "concat(transaction_id, '-R') as transaction_id",
                 "customer_id",
                 "occurred_at + make_interval(0, 0, 0, cast(1 + "
-                    + u("rdays", "cid", "k")
+                    + draws.u("rdays", "cid", "k")
                     + " * 20 as int), 0, 0, 0) as occurred_at",
                 "cast(case when "
-                    + u("partial", "cid", "k")
+                    + draws.u("partial", "cid", "k")
                     + " < 0.8 then amount else round(amount / 2, 2) end as decimal(12,2))"
                     + " as amount",
                 "'EUR' as currency",
@@ -190,10 +158,14 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
         base.where("subscriber")
             .selectExpr(
                 "customer_id",
-                ts("acq_day + life_days + 1", "9 + " + u("chour", "cid") + " * 12", "tz", "0")
+                draws.ts(
+                        "acq_day + life_days + 1",
+                        "9 + " + draws.u("chour", "cid") + " * 12",
+                        "tz",
+                        "0")
                     + " as cancelled_at",
-                u("ckind", "cid") + " < 0.25 as involuntary",
-                u("creason", "cid") + " as r",
+                draws.u("ckind", "cid") + " < 0.25 as involuntary",
+                draws.u("creason", "cid") + " as r",
                 "q")
             .selectExpr(
                 "customer_id",
@@ -210,29 +182,29 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
         base.selectExpr(
                 "*",
                 "least(40, cast(-ln("
-                    + u("ni", "cid")
+                    + draws.u("ni", "cid")
                     + ") * (0.6 + 1.6 * (1 - q))"
                     + " * (life_days / 365.0 + 0.3) as int)) as n_contacts")
             .where("n_contacts > 0")
             .selectExpr("*", "explode(sequence(1, n_contacts)) as k")
             .selectExpr(
                 "*",
-                u("ich", "cid", "k") + " as u_ch",
+                draws.u("ich", "cid", "k") + " as u_ch",
                 "case when "
-                    + u("icat", "cid", "k")
+                    + draws.u("icat", "cid", "k")
                     + " < 0.3 then 'billing' when "
-                    + u("icat", "cid", "k")
+                    + draws.u("icat", "cid", "k")
                     + " < 0.55 then 'delivery' when "
-                    + u("icat", "cid", "k")
+                    + draws.u("icat", "cid", "k")
                     + " < 0.7 then 'returns' when "
-                    + u("icat", "cid", "k")
+                    + draws.u("icat", "cid", "k")
                     + " < 0.9 then 'technical' else 'account' end"
                     + " as category",
-                ts(
-                        "acq_day + floor((life_days + 30) * " + u("iday", "cid", "k") + ")",
-                        "7 + " + u("ihour", "cid", "k") + " * 14",
+                draws.ts(
+                        "acq_day + floor((life_days + 30) * " + draws.u("iday", "cid", "k") + ")",
+                        "7 + " + draws.u("ihour", "cid", "k") + " * 14",
                         "tz",
-                        u("isec", "cid", "k") + " * 3600")
+                        draws.u("isec", "cid", "k") + " * 3600")
                     + " as opened_at")
             .selectExpr(
                 "*",
@@ -242,18 +214,18 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
                 "*",
                 // Median first response: phone 45 s, chat 90 s, email 6 h; self-service none.
                 "case when channel = 'self-service' or "
-                    + u("unanswered", "cid", "k")
+                    + draws.u("unanswered", "cid", "k")
                     + " < 0.03 then null else exp(ln(case channel when 'phone' then 45"
                     + " when 'chat' then 90 else 21600 end) + 0.9 * "
-                    + z("resp", "cid", "k")
+                    + draws.z("resp", "cid", "k")
                     + ") end as response_s",
                 // Median handle time: phone 6 min, chat 10 min, email 15 min, self-service 2 min.
                 "exp(ln(case channel when 'phone' then 360 when 'chat' then 600"
                     + " when 'email' then 900 else 120 end) + 0.8 * "
-                    + z("handle", "cid", "k")
+                    + draws.z("handle", "cid", "k")
                     + ") as handle_s",
-                u("open", "cid", "k") + " < 0.04 as still_open",
-                u("resolved", "cid", "k") + " < 0.95 - 0.45 * (1 - q) as resolved")
+                draws.u("open", "cid", "k") + " < 0.04 as still_open",
+                draws.u("resolved", "cid", "k") + " < 0.95 - 0.45 * (1 - q) as resolved")
             .selectExpr(
                 "concat('I', cid, '-', k) as interaction_id",
                 "customer_id",
@@ -268,29 +240,29 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
                 "case when channel in ('phone', 'chat') and not still_open"
                     + " then round(handle_s, 1) end as handle_seconds",
                 "concat('A', lpad(cast(floor("
-                    + u("agent", "cid", "k")
+                    + draws.u("agent", "cid", "k")
                     + " * 200) as string), 3, '0')) as agent_id",
                 "case when still_open then false else resolved end as resolved",
                 "case when "
-                    + u("csat_p", "cid", "k")
+                    + draws.u("csat_p", "cid", "k")
                     + " < 0.35 then cast(greatest(1, least(5,"
                     + " round(2.4 + 2.2 * q + case when resolved then 0.6 else -1.2 end + 0.8 * "
-                    + z("csat", "cid", "k")
+                    + draws.z("csat", "cid", "k")
                     + "))) as int) end as csat",
                 "case when "
-                    + u("nps_p", "cid", "k")
+                    + draws.u("nps_p", "cid", "k")
                     + " < 0.2 then cast(greatest(0, least(10,"
                     + " round(4.5 + 5 * q + case when resolved then 0.5 else -2 end + 1.8 * "
-                    + z("nps", "cid", "k")
+                    + draws.z("nps", "cid", "k")
                     + "))) as int) end as nps")
             .where("opened_at < " + end);
 
     Dataset<Row> customerTable =
         base.selectExpr(
                 "customer_id",
-                ts(
-                        "acq_day - floor(" + u("signup", "cid") + " * 5)",
-                        "8 + " + u("shour", "cid") + " * 14",
+                draws.ts(
+                        "acq_day - floor(" + draws.u("signup", "cid") + " * 5)",
+                        "8 + " + draws.u("shour", "cid") + " * 14",
                         "tz",
                         "0")
                     + " as signup_at",

@@ -7,6 +7,7 @@ import static io.tenure.metrics.ChurnRates.INACTIVITY;
 import static io.tenure.metrics.ChurnRates.REASON;
 import static io.tenure.metrics.ChurnRates.SPELL;
 import static io.tenure.metrics.ChurnRates.START_DATE;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
@@ -18,6 +19,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.tenure.config.Grain;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Optional;
@@ -130,5 +132,22 @@ public final class LifecycleSpells {
         when(known, endDate).as(CHURN_DATE),
         when(known, when(byCancel, col("next_kind")).otherwise(lit(INACTIVITY))).as(CHURN_TYPE),
         when(known, when(byCancel, col("next_reason")).otherwise(lit(INACTIVITY))).as(REASON));
+  }
+
+  /**
+   * The customers active at the start of each period of {@code grid} (one row per period start):
+   * those whose spell started before it and had not ended by then, with whether that spell ends
+   * within the period. The same customers customers_at_start counts.
+   */
+  static Dataset<Row> openAtStart(Dataset<Row> spells, Dataset<Row> grid, Grain grain) {
+    Column start = col(ChurnRates.PERIOD_START);
+    return spells
+        .join(
+            broadcast(grid),
+            col(START_DATE).lt(start).and(col(CHURN_DATE).isNull().or(col(CHURN_DATE).geq(start))))
+        .select(
+            col(CUSTOMER_ID),
+            start,
+            coalesce(col(CHURN_DATE).lt(Periods.next(start, grain)), lit(false)).as("churned"));
   }
 }

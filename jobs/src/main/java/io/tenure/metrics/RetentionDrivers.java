@@ -258,17 +258,7 @@ public final class RetentionDrivers {
                     .as("period_start"))
             // Only periods that ended by the as-of date: every unit had the full period to churn.
             .where(Periods.next(col("period_start"), grain).leq(lastComplete));
-    Column start = col("period_start");
-    return spells
-        .join(
-            broadcast(grid),
-            col("start_date")
-                .lt(start)
-                .and(col("churn_date").isNull().or(col("churn_date").geq(start))))
-        .select(
-            col("customer_id"),
-            start,
-            coalesce(col("churn_date").lt(Periods.next(start, grain)), lit(false)).as("churned"));
+    return LifecycleSpells.openAtStart(spells, grid, grain);
   }
 
   /**

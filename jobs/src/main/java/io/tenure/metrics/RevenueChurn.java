@@ -1,6 +1,5 @@
 package io.tenure.metrics;
 
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
@@ -84,18 +83,7 @@ final class RevenueChurn {
       Dataset<Row> spells, Dataset<Row> customerDays, Dataset<Row> grid, Grain grain) {
     Column period = col(PERIOD_START);
     // Open at the start of P = open at the end of P − 1, as customers_at_start counts them.
-    Dataset<Row> base =
-        spells
-            .crossJoin(broadcast(grid))
-            .where(
-                col(START_DATE)
-                    .lt(period)
-                    .and(col(CHURN_DATE).isNull().or(col(CHURN_DATE).geq(period))))
-            .select(
-                col(CUSTOMER_ID),
-                period,
-                coalesce(col(CHURN_DATE).lt(Periods.next(period, grain)), lit(false))
-                    .as("churned"));
+    Dataset<Row> base = LifecycleSpells.openAtStart(spells, grid, grain);
     Dataset<Row> byPeriod =
         customerDays
             .groupBy(
