@@ -1,8 +1,6 @@
 package io.tenure.io;
 
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.input_file_name;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.struct;
@@ -23,8 +21,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructField;
@@ -49,7 +45,7 @@ public final class InputReader {
     Dataset<Row> loaded = new SourceLoader(spark).load(in);
     ColumnTypes types = new ColumnTypes(settings.zone(), settings.naiveInputZone());
     List<String> rawColumns = sourceColumns(loaded);
-    Dataset<Row> raw = derive(loaded, in);
+    Dataset<Row> raw = UserExpressions.derive(loaded, in, rawColumns);
     boolean textSource = in.format().equals("csv");
 
     Map<String, Column> typed = new LinkedHashMap<>();
@@ -79,7 +75,7 @@ public final class InputReader {
             spec.type().accepted(),
             f.dataType().simpleString());
       }
-      Column source = raw.col(quoted(f.name()));
+      Column source = raw.col(TypedInput.quoted(f.name()));
       present.put(spec.name(), col(TypedInput.RAW).getField(f.name()));
       typed.put(spec.name(), types.convert(source, f.dataType(), spec.type()));
     }
@@ -88,10 +84,13 @@ public final class InputReader {
     typed.forEach((name, c) -> projection.add(c.as(name)));
     // Derived columns (expressions) are kept in the raw row so that a quarantined row shows them.
     projection.add(
-        struct(Arrays.stream(raw.columns()).map(c -> raw.col(quoted(c))).toArray(Column[]::new))
+        struct(
+                Arrays.stream(raw.columns())
+                    .map(c -> raw.col(TypedInput.quoted(c)))
+                    .toArray(Column[]::new))
             .as(TypedInput.RAW));
     projection.add(input_file_name().as(TypedInput.SOURCE_FILE));
-    projection.add(rowFilter(raw, in, rawColumns).as(TypedInput.PASSES_FILTER));
+    projection.add(UserExpressions.rowFilter(raw, in, rawColumns).as(TypedInput.PASSES_FILTER));
     Dataset<Row> cast = raw.select(projection.toArray(Column[]::new));
     List<String> text = textSource ? textColumns(raw) : List.of();
     return new TypedInput(in, cast, present, text, new ArrayList<>(typed.keySet()));
@@ -121,54 +120,6 @@ public final class InputReader {
           DataTypes.createStructField(spec.name(), ColumnTypes.targetType(spec.type()), true));
     }
     return spark.createDataFrame(List.of(), DataTypes.createStructType(fields));
-  }
-
-  /** A column name as Spark parses it: in backticks, a backtick inside doubled. */
-  static String quoted(String name) {
-    return TypedInput.quoted(name);
-  }
-
-  /** Adds the columns that {@code inputs.<table>.expressions} computes from source columns. */
-  private static Dataset<Row> derive(Dataset<Row> source, InputSettings in) {
-    Dataset<Row> out = source;
-    for (Map.Entry<String, String> e : in.expressions().entrySet()) {
-      try {
-        out = out.withColumn(InputSettings.derivedColumn(e.getKey()), expr(e.getValue()));
-        out.schema();
-      } catch (Exception ex) {
-        throw Errors.badExpression(
-            in.columnKey(e.getKey()), e.getValue(), String.join(", ", sourceColumns(source)), ex);
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Whether a row passes {@code inputs.<table>.filter} (a condition that is null counts as false,
-   * as in SQL's WHERE); every row passes without a filter.
-   */
-  private static Column rowFilter(Dataset<Row> raw, InputSettings in, List<String> rawColumns) {
-    if (in.filter().isEmpty()) {
-      return lit(true);
-    }
-    String condition = in.filter().get();
-    DataType type;
-    try {
-      type = raw.select(expr(condition)).schema().fields()[0].dataType();
-    } catch (Exception e) {
-      throw Errors.badExpression(in.filterKey(), condition, String.join(", ", rawColumns), e);
-    }
-    if (!(type instanceof BooleanType)) {
-      throw Errors.configKey(
-          in.filterKey(),
-          "the filter \""
-              + condition
-              + "\" is a "
-              + type.simpleString()
-              + ", not a condition; write one that is true for the rows to use, e.g."
-              + " \"`Customer ID` IS NOT NULL\"");
-    }
-    return coalesce(expr(condition), lit(false));
   }
 
   private static Optional<StructField> find(Dataset<Row> raw, String name) {

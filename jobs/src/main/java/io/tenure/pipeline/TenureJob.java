@@ -1,6 +1,5 @@
 package io.tenure.pipeline;
 
-import io.tenure.config.TableKind;
 import io.tenure.config.TenureSettings;
 import io.tenure.errors.Errors;
 import io.tenure.io.OutputWriter;
@@ -10,15 +9,12 @@ import io.tenure.io.RunLock;
 import io.tenure.io.WorkArea;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +29,7 @@ public final class TenureJob {
 
   private final SparkSession spark;
   private final TenureSettings settings;
-  private final Set<MetricFamily> selected;
-  private final Map<String, String> skipped;
+  private final FamilySelection families;
   private final Optional<Pseudonymiser> pseudonymiser;
 
   public TenureJob(SparkSession spark, TenureSettings settings, Set<MetricFamily> selected) {
@@ -52,17 +47,7 @@ public final class TenureJob {
     this.spark = spark;
     this.pseudonymiser = Pseudonymiser.from(settings.privacy(), environment);
     this.settings = settings;
-    this.selected =
-        selected.isEmpty() ? EnumSet.allOf(MetricFamily.class) : EnumSet.copyOf(selected);
-    this.skipped = skipped(settings, this.selected);
-    if (skipped.size() == this.selected.size()) {
-      throw Errors.usage(
-          "None of the selected tables can be computed: "
-              + skipped.entrySet().stream()
-                  .map(e -> e.getKey() + ": " + e.getValue())
-                  .collect(Collectors.joining("; "))
-              + ". Configure the input, or select other tables with --only.");
-    }
+    this.families = FamilySelection.of(settings, selected);
   }
 
   /** Reads and checks the inputs, writes nothing. */
@@ -70,7 +55,12 @@ public final class TenureJob {
     Instant started = Instant.now();
     PreparedInputs p = explained(() -> prepare(Optional.empty()));
     return new RunResult(
-        p.asOf(), p.profiles(), Map.of(), skipped, null, Duration.between(started, Instant.now()));
+        p.asOf(),
+        p.profiles(),
+        Map.of(),
+        families.skipped(),
+        null,
+        Duration.between(started, Instant.now()));
   }
 
   /** Computes and publishes all selected tables for the as-of date. */
@@ -103,11 +93,12 @@ public final class TenureJob {
                 p.profiles(),
                 outputs,
                 writer.keptFromEarlierRun(outputs.keySet()),
-                skipped);
+                families.skipped());
         lock.verify();
         String manifest =
             Stages.run(spark, "publish", "Publish outputs", () -> writer.publish(json).toString());
-        return new RunResult(p.asOf(), p.profiles(), outputs, skipped, manifest, duration);
+        return new RunResult(
+            p.asOf(), p.profiles(), outputs, families.skipped(), manifest, duration);
       } catch (RuntimeException e) {
         writer.abort();
         throw e;
@@ -116,11 +107,11 @@ public final class TenureJob {
   }
 
   private Void computeAll(RunContext run, PreparedInputs p, Publication publication) {
-    for (MetricFamily family : selected) {
-      if (skipped.containsKey(family.key())) {
-        LOG.warn("Skipping {}: {}", family.key(), skipped.get(family.key()));
-      } else {
+    for (MetricFamily family : families.selected()) {
+      if (families.runs(family)) {
         family.family().compute(run, publication);
+      } else {
+        LOG.warn("Skipping {}: {}", family.key(), families.skipped().get(family.key()));
       }
     }
     publication.stageQuarantine(p.inputs().values(), p.asOf(), pseudonymiser);
@@ -128,7 +119,7 @@ public final class TenureJob {
   }
 
   private PreparedInputs prepare(Optional<WorkArea> work) {
-    return new InputPreparation(spark, settings).prepare(mainInput(), work);
+    return new InputPreparation(spark, settings).prepare(families.mainInput(settings), work);
   }
 
   /**
@@ -142,34 +133,5 @@ public final class TenureJob {
       throw ReadFailures.explain(e, settings.inputs().values())
           .orElseGet(() -> Errors.runFailed(e));
     }
-  }
-
-  /**
-   * The input a run cannot do without: transactions when a family that runs needs them (or when
-   * they are configured), else interactions. Without usable rows in it the run stops (exit 3).
-   */
-  private TableKind mainInput() {
-    boolean needed =
-        selected.stream()
-            .filter(f -> !skipped.containsKey(f.key()))
-            .anyMatch(f -> f.needs().contains(TableKind.TRANSACTIONS));
-    return needed || !settings.has(TableKind.INTERACTIONS)
-        ? TableKind.TRANSACTIONS
-        : TableKind.INTERACTIONS;
-  }
-
-  /** Families that cannot run because an input they need is not configured. */
-  private static Map<String, String> skipped(TenureSettings settings, Set<MetricFamily> selected) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (MetricFamily f : selected) {
-      for (TableKind need : f.needs()) {
-        if (!settings.has(need)) {
-          out.put(
-              f.key(),
-              "input '" + need.key() + "' is not configured (" + need.configPath() + ".path)");
-        }
-      }
-    }
-    return out;
   }
 }
