@@ -13,11 +13,20 @@ Airflow Variables (no secrets in this file):
                         the logical date, e.g. ["/lake/transactions/date={{ ds }}/_SUCCESS"];
                         empty or unset = no check
 
-Executor sizing belongs in the Spark connection's extras or in the configuration's spark.conf
-block (docs/operations.md).
+Executor and driver sizing are the operator's arguments below (SPARK_RESOURCES); Spark settings
+that are not sizing go in the configuration's spark.conf block or the operator's conf.
 
-Exit codes of Tenure: 0 ok, 1 the run failed (retried), 2 configuration error, 3 invalid input
-data. A re-run (retry, backfill, "clear") of a date replaces exactly that date's outputs.
+Exit codes of Tenure: 0 ok, 1 the run failed (retried: Spark or storage trouble may pass), 2
+configuration error, 3 invalid input data. Exit 2 and 3 fail the task at once, without retries: a
+retry cannot fix them (fix the configuration or the data, then clear the task). This needs the
+driver's exit code, which spark-submit returns in client mode (the default here) and on
+Kubernetes; in YARN cluster mode spark-submit only reports that the application failed, and such
+failures are retried like exit 1. A re-run (retry, backfill, "clear") of a date replaces exactly
+that date's outputs.
+
+Scheduling: the DAG starts at START_DATE without catch-up (CATCHUP = False), so enabling it runs
+the latest date only. History is filled deliberately with ``airflow dags backfill -s <first>
+-e <last> tenure_daily`` (docs/airflow.md, "Backfills").
 """
 
 from __future__ import annotations
@@ -25,9 +34,17 @@ from __future__ import annotations
 import os
 from datetime import datetime, timedelta
 
-from airflow import DAG
+import re
+
+from airflow.exceptions import AirflowException, AirflowFailException
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
-from airflow.sensors.python import PythonSensor
+
+try:  # Airflow 3
+    from airflow.providers.standard.sensors.python import PythonSensor
+    from airflow.sdk import DAG
+except ImportError:  # Airflow 2.10
+    from airflow import DAG
+    from airflow.sensors.python import PythonSensor
 
 TENURE_MAIN_CLASS = "io.tenure.cli.TenureCli"
 
@@ -41,25 +58,46 @@ TENURE_ARGS = [
     "{{ ds }}",
 ]
 
-# Java 17 flags Spark 3.5 needs on the driver and the executors.
-JAVA_17_OPENS = " ".join(
-    "--add-opens=java.base/" + package + "=ALL-UNNAMED"
-    for package in (
-        "java.lang",
-        "java.lang.invoke",
-        "java.lang.reflect",
-        "java.io",
-        "java.net",
-        "java.nio",
-        "java.util",
-        "java.util.concurrent",
-        "java.util.concurrent.atomic",
-        "sun.nio.ch",
-        "sun.nio.cs",
-        "sun.security.action",
-        "sun.util.calendar",
-    )
-)
+# First logical date, and whether enabling the DAG queues every date since then. Off: a backfill
+# is a deliberate command, not a side effect of unpausing.
+START_DATE = datetime(2024, 1, 1)
+CATCHUP = False
+
+# Driver and executor sizing, passed to spark-submit by the operator (the connection's extras do
+# not carry them). Adjust to the cluster; docs/operations.md has figures per data size.
+SPARK_RESOURCES = {
+    "driver_memory": "4g",
+    "executor_memory": "8g",
+    "executor_cores": 4,
+    "num_executors": 4,
+}
+
+# Tenure's exit codes that a retry cannot fix.
+NO_RETRY_EXIT_CODES = {2: "configuration error", 3: "invalid input data"}
+
+
+def exit_code(error: BaseException):
+    """The exit code spark-submit reported in SparkSubmitHook's error ("... Error code is: 3."),
+    or None when it names none."""
+    found = re.search(r"[Ee]rror code is:? *(-?\d+)", str(error))
+    return int(found.group(1)) if found else None
+
+
+class TenureSubmitOperator(SparkSubmitOperator):
+    """spark-submit of Tenure; exit codes 2 and 3 fail the task without retries."""
+
+    def execute(self, context):
+        try:
+            return super().execute(context)
+        except AirflowException as error:
+            code = exit_code(error)
+            if code in NO_RETRY_EXIT_CODES:
+                raise AirflowFailException(
+                    f"Tenure exited with {code} ({NO_RETRY_EXIT_CODES[code]}): a retry cannot"
+                    " fix it. Read the task log for the key, table, column or file it names, fix"
+                    " it, then clear the task."
+                ) from error
+            raise
 
 
 def _inputs_complete(**context) -> bool:
@@ -67,7 +105,10 @@ def _inputs_complete(**context) -> bool:
 
     The Variable is read when the task runs, not when the scheduler parses this file.
     """
-    from airflow.models import Variable
+    try:  # Airflow 3
+        from airflow.sdk import Variable
+    except ImportError:  # Airflow 2.10
+        from airflow.models import Variable
 
     markers = Variable.get("tenure_input_markers", default_var=[], deserialize_json=True)
     task = context["task"]
@@ -78,8 +119,8 @@ with DAG(
     dag_id="tenure_daily",
     description="Tenure churn and retention tables for the logical date",
     schedule="@daily",
-    start_date=datetime(2024, 1, 1),
-    catchup=True,
+    start_date=START_DATE,
+    catchup=CATCHUP,
     max_active_runs=1,
     default_args={
         "owner": "data-engineering",
@@ -100,20 +141,19 @@ with DAG(
         retries=0,
     )
 
-    tenure_run = SparkSubmitOperator(
+    tenure_run = TenureSubmitOperator(
         task_id="tenure_run",
         conn_id="tenure_spark",
         application="{{ var.value.tenure_jar }}",
         java_class=TENURE_MAIN_CLASS,
         application_args=TENURE_ARGS,
         name="tenure-{{ ds }}",
-        conf={
-            "spark.driver.extraJavaOptions": JAVA_17_OPENS,
-            "spark.executor.extraJavaOptions": JAVA_17_OPENS,
-            "spark.sql.adaptive.enabled": "true",
-        },
+        # Spark 3.5's launcher adds the --add-opens flags Java 17 needs, on the driver and the
+        # executors; nothing to pass here (docs/operations.md, "Java 17").
+        conf={"spark.sql.adaptive.enabled": "true"},
         properties_file=None,
         verbose=False,
+        **SPARK_RESOURCES,
     )
 
     inputs_complete >> tenure_run

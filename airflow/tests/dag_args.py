@@ -42,7 +42,7 @@ def spark_submit_calls(path: str) -> list:
         if not isinstance(node, ast.Call):
             continue
         name = getattr(node.func, "id", getattr(node.func, "attr", None))
-        if name != "SparkSubmitOperator":
+        if name not in ("SparkSubmitOperator", "TenureSubmitOperator"):
             continue
         keywords = {k.arg: k.value for k in node.keywords}
         calls.append(
@@ -58,5 +58,5 @@ def spark_submit_calls(path: str) -> list:
 if __name__ == "__main__":
     found = spark_submit_calls(sys.argv[1])
     if not found:
-        raise SystemExit("no SparkSubmitOperator in " + sys.argv[1])
+        raise SystemExit("no spark-submit operator in " + sys.argv[1])
     print(json.dumps(found))

@@ -4,7 +4,6 @@ import io.tenure.config.ConfigLoader;
 import io.tenure.config.Dates;
 import io.tenure.config.TenureSettings;
 import io.tenure.errors.Errors;
-import java.io.File;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -17,8 +16,10 @@ final class CommonOptions {
       names = "--conf",
       paramLabel = "FILE",
       defaultValue = "${sys:tenure.default.conf:-conf/application.conf}",
-      description = "HOCON configuration file (default: ${DEFAULT-VALUE}).")
-  File conf;
+      description =
+          "HOCON configuration: a local file or a Hadoop URI (hdfs://, s3a://, file://)"
+              + " (default: ${DEFAULT-VALUE}).")
+  String conf;
 
   @Option(
       names = "-D",

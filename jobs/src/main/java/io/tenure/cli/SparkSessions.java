@@ -8,6 +8,8 @@ import org.apache.spark.sql.SparkSession;
 
 /** Creates (or joins) the Spark session with the settings Tenure relies on. */
 final class SparkSessions {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.tenure");
+
   private SparkSessions() {}
 
   /**
@@ -24,8 +26,14 @@ final class SparkSessions {
       existing.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
       return existing;
     }
+    // spark-submit's settings (--name, --conf, spark-defaults.conf) arrive as system properties:
+    // they win over tenure.spark.conf, which wins over Tenure's defaults below.
     SparkConf conf = new SparkConf();
-    SparkSession.Builder builder = SparkSession.builder().appName(appName);
+    SparkSession.Builder builder = SparkSession.builder();
+    String submitted = conf.get("spark.app.name", "");
+    if (submitted.isEmpty() || submitted.equals(TenureCli.class.getName())) {
+      builder.appName(appName); // spark-submit without --name names the app after the class
+    }
     if (!conf.contains("spark.master")) {
       builder.master("local[*]");
       builder.config("spark.ui.showConsoleProgress", "false");
@@ -34,8 +42,22 @@ final class SparkSessions {
           "spark.sql.shuffle.partitions",
           String.valueOf(4 * Runtime.getRuntime().availableProcessors()));
     }
-    builder.config("spark.sql.adaptive.enabled", "true");
-    sparkConf.forEach(builder::config);
+    if (!conf.contains("spark.sql.adaptive.enabled")) {
+      builder.config("spark.sql.adaptive.enabled", "true");
+    }
+    sparkConf.forEach(
+        (key, value) -> {
+          if (conf.contains(key)) {
+            LOG.warn(
+                "tenure.spark.conf.\"{}\" = {} is ignored: spark-submit set {} = {}",
+                key,
+                value,
+                key,
+                conf.get(key));
+          } else {
+            builder.config(key, value);
+          }
+        });
     builder.config("spark.sql.session.timeZone", "UTC");
     builder.config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
     return builder.getOrCreate();

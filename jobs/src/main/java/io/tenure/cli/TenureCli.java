@@ -34,6 +34,7 @@ public final class TenureCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    QuietLogging.install();
     System.exit(execute(args));
   }
 

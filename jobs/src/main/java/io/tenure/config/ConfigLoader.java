@@ -44,10 +44,36 @@ public final class ConfigLoader {
               + file.getAbsolutePath()
               + ". Pass an existing file with --conf, e.g. conf/application.conf.");
     }
+    return load(
+        () -> ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false)),
+        origin,
+        overrides);
+  }
+
+  /**
+   * Loads the configuration at {@code location}: a local path, or a URI any Hadoop file system
+   * reads (hdfs://, s3a://, abfss://, gs://, file://), so that a driver in cluster mode can read it
+   * from shared storage. Includes with relative paths resolve only for local files.
+   */
+  public static TenureSettings load(String location, Map<String, String> overrides) {
+    // A scheme of two letters or more (a one-letter one is a Windows drive).
+    if (!location.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*")) {
+      return load(new File(location), overrides);
+    }
+    String text = RemoteFiles.read(location);
+    return load(
+        () ->
+            ConfigFactory.parseString(
+                text, ConfigParseOptions.defaults().setOriginDescription(location)),
+        location,
+        overrides);
+  }
+
+  private static TenureSettings load(
+      java.util.function.Supplier<Config> parse, String origin, Map<String, String> overrides) {
     Config merged;
     try {
-      Config fromFile =
-          ConfigFactory.parseFile(file, ConfigParseOptions.defaults().setAllowMissing(false));
+      Config fromFile = parse.get();
       merged =
           overrideConfig(overrides)
               .withFallback(fromFile)

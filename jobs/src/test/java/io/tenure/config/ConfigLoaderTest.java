@@ -44,6 +44,26 @@ class ConfigLoaderTest {
     assertThat(s.churn().inactivityDays()).isEqualTo(30);
   }
 
+  /** A driver in cluster mode reads its configuration from shared storage through Hadoop. */
+  @Test
+  void theConfigurationIsReadFromAHadoopUri(@TempDir Path dir) throws Exception {
+    Path f = write(dir, MINIMAL + "tenure.churn.inactivity-days = 45\n");
+    String uri = f.toUri().toString();
+    assertThat(uri).startsWith("file:/");
+
+    TenureSettings s = ConfigLoader.load(uri, Map.of("periods.grain", "week"));
+
+    assertThat(s.churn().inactivityDays()).isEqualTo(45);
+    assertThat(s.grain()).isEqualTo(Grain.WEEK);
+    assertThatThrownBy(() -> ConfigLoader.load(uri + ".missing", Map.of()))
+        .hasMessageContaining("Configuration file not found: " + uri + ".missing");
+    assertThatThrownBy(
+            () ->
+                ConfigLoader.load(
+                    write(dir, MINIMAL + "tenure.x = 1\n").toUri().toString(), Map.of()))
+        .hasMessageContaining("at key 'tenure.x': unknown key");
+  }
+
   @Test
   void percentilesAreExactUnlessAnAccuracyIsGiven(@TempDir Path dir) throws Exception {
     Path f = write(dir, MINIMAL);

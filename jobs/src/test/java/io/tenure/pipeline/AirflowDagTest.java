@@ -62,6 +62,18 @@ class AirflowDagTest {
     python("-m", "py_compile", DAG.toString());
   }
 
+  /**
+   * The DAG's task, run against stand-ins for Airflow (airflow/tests/retry_policy.py): exit 1 is
+   * retried, exit 2 and 3 fail at once; catch-up is off; sizing is passed to spark-submit.
+   */
+  @Test
+  void configurationAndInputErrorsAreNotRetried() throws Exception {
+    assertThat(python(REPO.resolve("airflow/tests/retry_policy.py").toString(), DAG.toString()))
+        .contains("exit 1 retried")
+        .contains("exit 2 failed, no retry")
+        .contains("exit 3 failed, no retry");
+  }
+
   @Test
   void theCliAcceptsExactlyWhatTheDagPasses(@TempDir Path dir) throws Exception {
     JsonNode calls =

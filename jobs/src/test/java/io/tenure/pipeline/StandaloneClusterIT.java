@@ -205,9 +205,21 @@ class StandaloneClusterIT {
     deleteRecursively(localOut);
 
     assertThat(submit(masterUrl, "submit-cluster", run(clusterOut))).isZero();
-    assertThat(Files.readString(WORK.resolve("submit-cluster.log")))
-        .as("executors ran on the standalone worker")
-        .contains("Granted executor ID");
+    try (var apps = Files.list(WORK.resolve("worker"))) {
+      assertThat(apps.anyMatch(d -> d.getFileName().toString().startsWith("app-")))
+          .as("executors ran on the standalone worker")
+          .isTrue();
+    }
+    assertThat(Files.readString(WORK.resolve("master.log")))
+        .as("spark-submit's --name is the application's name")
+        .contains("Registering app tenure-it");
+    // The client-mode driver log is what a scheduler's task log shows: Tenure's progress and
+    // summary, Spark's warnings, none of Spark's INFO lines (thousands per run).
+    List<String> driverLog = Files.readAllLines(WORK.resolve("submit-cluster.log"));
+    assertThat(driverLog).anyMatch(l -> l.startsWith("Done in ")).hasSizeLessThan(150);
+    assertThat(driverLog.stream().filter(l -> l.contains(" INFO ") && !l.contains(" tenure: ")))
+        .as("Spark INFO lines in the driver log")
+        .isEmpty();
     assertThat(submit("local[2]", "submit-local", run(localOut))).isZero();
 
     JsonNode manifest =
