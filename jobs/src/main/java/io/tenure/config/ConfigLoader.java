@@ -211,6 +211,10 @@ public final class ConfigLoader {
             () ->
                 new PrivacySettings(
                     r.bool("privacy.pseudonymise-customer-ids"), r.string("privacy.secret-env")));
+    java.time.Duration progress = r.duration("log.progress-interval");
+    if (progress.isNegative()) {
+      throw Errors.config(origin, ROOT + ".log.progress-interval", "must not be negative");
+    }
     return new TenureSettings(
         inputs,
         outputPath,
@@ -226,6 +230,7 @@ public final class ConfigLoader {
         quality,
         privacy,
         sparkConf,
+        progress,
         digest(t));
   }
 

@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param quality which rows are usable, and how many unusable ones a run tolerates
  * @param privacy pseudonymisation of customer ids in the outputs
  * @param sparkConf extra Spark settings applied to the session Tenure creates
+ * @param progressInterval how often a running stage logs that it is still running (zero = never)
  * @param digest SHA-256 of the resolved configuration, recorded in the run manifest
  */
 public record TenureSettings(
@@ -46,6 +47,7 @@ public record TenureSettings(
     QualitySettings quality,
     PrivacySettings privacy,
     Map<String, String> sparkConf,
+    java.time.Duration progressInterval,
     String digest) {
 
   public TenureSettings {
@@ -67,6 +69,10 @@ public record TenureSettings(
     Objects.requireNonNull(quality, "quality");
     Objects.requireNonNull(privacy, "privacy");
     sparkConf = Map.copyOf(sparkConf);
+    if (progressInterval.isNegative()) {
+      throw new IllegalArgumentException(
+          "progress-interval must not be negative, got " + progressInterval);
+    }
   }
 
   public Optional<InputSettings> input(TableKind table) {
@@ -94,6 +100,7 @@ public record TenureSettings(
         quality,
         privacy,
         sparkConf,
+        progressInterval,
         digest);
   }
 

@@ -48,6 +48,7 @@ public final class TenureJob {
     this.pseudonymiser = Pseudonymiser.from(settings.privacy(), environment);
     this.settings = settings;
     this.families = FamilySelection.of(settings, selected);
+    Stages.progressInterval = settings.progressInterval();
   }
 
   /** Reads and checks the inputs, writes nothing. */
