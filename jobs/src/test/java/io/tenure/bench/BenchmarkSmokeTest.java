@@ -19,12 +19,27 @@ class BenchmarkSmokeTest {
   @Test
   void tinyScaleRunsAndEveryContenderAgreesWithTenure(SparkSession spark, @TempDir Path data)
       throws Exception {
-    String report = Benchmark.run(spark, "XS", 1, data);
+    String report = Benchmark.run(spark, "XS", "generated", 1, data);
     assertThat(report)
-        .contains("### Scale XS: 2,000 customers")
+        .contains("### Scale XS (generated shape): 2,000 customers")
         .contains("| naive Spark SQL (3 core tables) |")
         .contains("| DuckDB (3 core tables) |")
         .doesNotContain("DIFFERENT");
     assertThat(report.lines().filter(l -> l.endsWith("| equal |")).count()).isEqualTo(3);
+  }
+
+  /**
+   * The independent data shape (UniformShape: random-second purchases, string ids, refunds before
+   * any purchase that Tenure quarantines): results only, every contender equal.
+   */
+  @Test
+  void theUniformShapeGivesEqualResultsToo(SparkSession spark, @TempDir Path data)
+      throws Exception {
+    String report = Benchmark.run(spark, "XS", "uniform", 0, data);
+    assertThat(report)
+        .contains("### Scale XS (uniform shape): results only")
+        .contains("- naive Spark SQL (3 core tables): equal")
+        .contains("- DuckDB (3 core tables): equal")
+        .contains("- tenure (3 core families): equal");
   }
 }

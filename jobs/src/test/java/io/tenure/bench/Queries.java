@@ -12,9 +12,13 @@ final class Queries {
 
   private Queries() {}
 
-  /** Cohort cells: cohort month, months since, cohort size, active customers, net revenue. */
+  /**
+   * Cohort cells: cohort month, months since, cohort size, active customers, net revenue. A refund
+   * counts only after the customer's first purchase (before it there is nothing to refund: Tenure
+   * quarantines it).
+   */
   static String cohort(Dialect d, String asOf) {
-    return "with p as (select customer_id, "
+    return "with p as (select customer_id, occurred_at ts, "
         + d.date("occurred_at")
         + " d, amount, kind from "
         + d.table("transactions")
@@ -24,7 +28,7 @@ final class Queries {
         + asOf
         + "'), firsts as (select customer_id, "
         + d.month("min(d)")
-        + " cohort from p where kind = 'purchase' group by customer_id),"
+        + " cohort, min(ts) first_ts from p where kind = 'purchase' group by customer_id),"
         + " sizes as (select cohort, count(*) n from firsts group by cohort)"
         + " select f.cohort, "
         + d.monthsBetween(d.month("p.d"), "f.cohort")
@@ -32,6 +36,7 @@ final class Queries {
         + " count(distinct case when kind = 'purchase' then p.customer_id end) active,"
         + " round(cast(sum(case when kind = 'purchase' then amount else -amount end) as double), 4)"
         + " revenue from p join firsts f on p.customer_id = f.customer_id"
+        + " and (p.kind = 'purchase' or p.ts >= f.first_ts)"
         + " join sizes s on s.cohort = f.cohort group by f.cohort, "
         + d.month("p.d")
         + ", s.n";
@@ -83,7 +88,16 @@ final class Queries {
     return "with x as (select "
         + d.month(d.date("opened_at"))
         + " m, translate(lower(channel), '- ', '__') ch,"
-        + " translate(lower(category), '- ', '__') cat, handle_seconds s from "
+        + " translate(lower(category), '- ', '__') cat, "
+        // Point in time: a handle time is known at the close (or, without one, at the end of the
+        // call); one learnt after the as-of day does not count.
+        + "case when closed_at < timestamp '"
+        + java.time.LocalDate.parse(asOf).plusDays(1)
+        + " 00:00:00' or (closed_at is null and "
+        + d.epoch("opened_at")
+        + " + handle_seconds < "
+        + d.epoch("timestamp '" + java.time.LocalDate.parse(asOf).plusDays(1) + " 00:00:00'")
+        + ") then handle_seconds end s from "
         + d.table("interactions")
         + " where "
         + d.date("opened_at")
