@@ -147,7 +147,7 @@ public final class ChurnRates {
                 Outputs.money(sum(ActivityBase.NET_REVENUE_UNITS)).as(NET_REVENUE));
     Dataset<Row> lost =
         RevenueChurn.churnedRevenue(spells, customerDays, settings.revenueLookbackDays(), grain);
-    Dataset<Row> base = RevenueChurn.baseFigures(spells, customerDays, grid, grain);
+    Dataset<Row> base = RevenueChurn.baseFigures(spells, customerDays, grain);
     Dataset<Row> cancelCounts =
         cancellations
             .map(

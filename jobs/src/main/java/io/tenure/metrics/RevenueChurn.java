@@ -74,16 +74,14 @@ final class RevenueChurn {
   }
 
   /**
-   * Base revenue figures per period of {@code grid} (one row per period start).
+   * Base revenue figures per period (periods without base revenue have no row; the caller's grid
+   * fills them with zeros).
    *
    * @param spells lifecycle spells (customer_id, start_date, churn_date)
    * @param customerDays the activity base's daily table
    */
-  static Dataset<Row> baseFigures(
-      Dataset<Row> spells, Dataset<Row> customerDays, Dataset<Row> grid, Grain grain) {
+  static Dataset<Row> baseFigures(Dataset<Row> spells, Dataset<Row> customerDays, Grain grain) {
     Column period = col(PERIOD_START);
-    // Open at the start of P = open at the end of P − 1, as customers_at_start counts them.
-    Dataset<Row> base = LifecycleSpells.openAtStart(spells, grid, grain);
     Dataset<Row> byPeriod =
         customerDays
             .groupBy(
@@ -104,7 +102,18 @@ final class RevenueChurn {
             .agg(sum("now").as("now"), sum("before").as("before"));
     Column now = coalesce(col("now"), lit(0L));
     Column before = coalesce(col("before"), lit(0L));
-    return base.join(revenue, Outputs.using(CUSTOMER_ID, PERIOD_START), "left")
+    // Only a base customer with revenue in P or P − 1 adds to any figure, so the revenue rows look
+    // up their customer's spell open at the start of P (customers_at_start's definition), instead
+    // of every customer open at every period start being joined to its revenue.
+    Dataset<Row> openSpells = spells.select(CUSTOMER_ID, START_DATE, CHURN_DATE);
+    return revenue
+        .join(openSpells, Outputs.using(CUSTOMER_ID))
+        .where(
+            col(START_DATE)
+                .lt(period)
+                .and(col(CHURN_DATE).isNull().or(col(CHURN_DATE).geq(period))))
+        .withColumn(
+            "churned", coalesce(col(CHURN_DATE).lt(Periods.next(period, grain)), lit(false)))
         .groupBy(period)
         .agg(
             Outputs.money(sum(before)).as(BASE_REVENUE),
