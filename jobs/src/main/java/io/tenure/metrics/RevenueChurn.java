@@ -1,11 +1,15 @@
 package io.tenure.metrics;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -81,46 +85,61 @@ final class RevenueChurn {
    * @param customerDays the activity base's daily table
    */
   static Dataset<Row> baseFigures(Dataset<Row> spells, Dataset<Row> customerDays, Grain grain) {
-    Column period = col(PERIOD_START);
+    // Everything below is per customer: the daily base is shuffled once by customer, and the
+    // per-period sums, the spell lookup and the pairing of P with P − 1 reuse that partitioning
+    // (only the spells move to meet it, and the final per-period sums).
+    Column q = col("q");
     Dataset<Row> byPeriod =
         customerDays
+            .repartition(col(CUSTOMER_ID))
             .groupBy(
-                col(CUSTOMER_ID),
-                Periods.start(col(ActivityBase.ACTIVITY_DATE), grain).as(PERIOD_START))
+                col(CUSTOMER_ID), Periods.start(col(ActivityBase.ACTIVITY_DATE), grain).as("q"))
             .agg(sum(ActivityBase.NET_REVENUE_UNITS).as("units"));
-    // Each customer's revenue in P and in P − 1 side by side: one aggregate, one join.
-    Dataset<Row> revenue =
+    // A customer's revenue in period Q is "now" for P = Q and "before" for P = Q + 1, each time
+    // for the spell open at the start of P (customers_at_start's definition): only a base customer
+    // with revenue in P or P − 1 adds to any figure.
+    Column nextQ = Periods.next(q, grain);
+    Dataset<Row> roles =
         byPeriod
-            .select(col(CUSTOMER_ID), period, col("units").as("now"), lit(null).as("before"))
-            .unionByName(
-                byPeriod.select(
-                    col(CUSTOMER_ID),
-                    Periods.next(period, grain).as(PERIOD_START),
-                    lit(null).cast("long").as("now"),
-                    col("units").as("before")))
-            .groupBy(col(CUSTOMER_ID), period)
-            .agg(sum("now").as("now"), sum("before").as("before"));
+            .join(spells.select(CUSTOMER_ID, START_DATE, CHURN_DATE), Outputs.using(CUSTOMER_ID))
+            .select(
+                col(CUSTOMER_ID),
+                explode(
+                        array(
+                            role(q, col("units"), lit(null).cast("long"), grain),
+                            role(nextQ, lit(null).cast("long"), col("units"), grain)))
+                    .as("r"))
+            .where(col("r").isNotNull())
+            .select(col(CUSTOMER_ID), col("r.*"));
+    Dataset<Row> paired =
+        roles
+            .groupBy(col(CUSTOMER_ID), col(PERIOD_START))
+            .agg(
+                sum("now").as("now"),
+                sum("before").as("before"),
+                max(col("churned")).as("churned"));
     Column now = coalesce(col("now"), lit(0L));
     Column before = coalesce(col("before"), lit(0L));
-    // Only a base customer with revenue in P or P − 1 adds to any figure, so the revenue rows look
-    // up their customer's spell open at the start of P (customers_at_start's definition), instead
-    // of every customer open at every period start being joined to its revenue.
-    Dataset<Row> openSpells = spells.select(CUSTOMER_ID, START_DATE, CHURN_DATE);
-    return revenue
-        .join(openSpells, Outputs.using(CUSTOMER_ID))
-        .where(
-            col(START_DATE)
-                .lt(period)
-                .and(col(CHURN_DATE).isNull().or(col(CHURN_DATE).geq(period))))
-        .withColumn(
-            "churned", coalesce(col(CHURN_DATE).lt(Periods.next(period, grain)), lit(false)))
-        .groupBy(period)
+    return paired
+        .groupBy(col(PERIOD_START))
         .agg(
             Outputs.money(sum(before)).as(BASE_REVENUE),
             Outputs.money(sum(when(col("churned"), before).otherwise(lit(0L))))
                 .as(BASE_REVENUE_CHURNED),
             Outputs.money(sum(least(now, before))).as(BASE_REVENUE_RETAINED_GROSS),
             Outputs.money(sum(now)).as(BASE_REVENUE_RETAINED_NET));
+  }
+
+  /**
+   * The revenue row's role for period {@code p} when the joined spell is open at the start of
+   * {@code p}, else null.
+   */
+  private static Column role(Column p, Column now, Column before, Grain grain) {
+    Column open = col(START_DATE).lt(p).and(col(CHURN_DATE).isNull().or(col(CHURN_DATE).geq(p)));
+    Column churned = coalesce(col(CHURN_DATE).lt(Periods.next(p, grain)), lit(false));
+    return when(
+        open,
+        struct(p.as(PERIOD_START), now.as("now"), before.as("before"), churned.as("churned")));
   }
 
   /**
