@@ -6,10 +6,8 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
-import com.typesafe.config.ConfigValueType;
 import io.tenure.errors.Errors;
 import java.io.File;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,10 +16,8 @@ import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Loads and validates the HOCON configuration once, into {@link TenureSettings}. Every problem is
@@ -204,7 +200,7 @@ public final class ConfigLoader {
                             BusinessCalendar.parse(
                                 r.stringMap("service.business-hours.weekly"),
                                 r.strings("service.business-hours.holidays")))));
-    QualitySettings quality = quality(t, r, origin);
+    QualitySettings quality = QualityConfig.read(t, r, origin);
     PrivacySettings privacy =
         r.build(
             "privacy.secret-env",
@@ -232,59 +228,6 @@ public final class ConfigLoader {
         sparkConf,
         progress,
         digest(t));
-  }
-
-  private static QualitySettings quality(Config t, ConfigReader r, String origin) {
-    Optional<LocalDate> earliest =
-        t.getIsNull("quality.earliest-date")
-            ? Optional.empty()
-            : Optional.of(r.parse("quality.earliest-date", LocalDate::parse));
-    Map<String, List<String>> allowed = new TreeMap<>();
-    Config values = t.getConfig("quality.allowed-values");
-    for (String table : values.root().keySet()) {
-      boolean known =
-          java.util.Arrays.stream(TableKind.values()).anyMatch(k -> k.key().equals(table));
-      if (!known || values.getValue(table).valueType() != ConfigValueType.OBJECT) {
-        throw Errors.config(
-            origin,
-            ROOT + ".quality.allowed-values." + table,
-            "expected <table>.<column> = [values] with table transactions, cancellations,"
-                + " interactions or customers");
-      }
-      // Whether the column is an enum-like text column is checked against the input contract
-      // when the table is read.
-      for (String column : values.getConfig(table).root().keySet()) {
-        String key = "quality.allowed-values." + table + "." + column;
-        allowed.put(table + "." + column, r.strings(key));
-      }
-    }
-    Map<String, BigDecimal> rates = new TreeMap<>();
-    r.stringMap("money.rates")
-        .forEach(
-            (k, v) -> {
-              try {
-                rates.put(k, new BigDecimal(v));
-              } catch (NumberFormatException e) {
-                throw Errors.config(
-                    origin, ROOT + ".money.rates." + k, "expected a number, got '" + v + "'");
-              }
-            });
-    Optional<String> currency =
-        t.getIsNull("money.currency") ? Optional.empty() : Optional.of(r.string("money.currency"));
-    return r.build(
-        "quality",
-        () ->
-            new QualitySettings(
-                r.real("quality.max-quarantined-fraction"),
-                earliest,
-                allowed,
-                currency,
-                rates,
-                r.duration("quality.max-handle-time").toMillis() / 1000.0,
-                t.getIsNull("quality.max-days-after-data")
-                    ? Optional.empty()
-                    : Optional.of(r.integer("quality.max-days-after-data")),
-                java.util.Set.copyOf(r.strings("quality.placeholder-customer-ids"))));
   }
 
   private static Config overrideConfig(Map<String, String> overrides) {

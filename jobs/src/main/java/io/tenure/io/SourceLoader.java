@@ -5,7 +5,6 @@ import io.tenure.config.InputContract.ColumnSpec;
 import io.tenure.config.InputSettings;
 import io.tenure.errors.Errors;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,12 +143,7 @@ final class SourceLoader {
         throw Errors.emptyInput(in.table().key(), in.path());
       }
       LOG.info("Input {} at {} has no files: read as an empty table", in.table().key(), in.path());
-      List<StructField> fields = new ArrayList<>();
-      for (ColumnSpec spec : InputContract.columns(in.table())) {
-        fields.add(
-            DataTypes.createStructField(spec.name(), ColumnTypes.targetType(spec.type()), true));
-      }
-      return spark.createDataFrame(List.of(), DataTypes.createStructType(fields));
+      return InputReader.emptyCanonical(spark, in.table());
     }
     throw Errors.unreadableInput(in.table().key(), in.path(), in.table().configPath(), e);
   }

@@ -85,7 +85,10 @@ public final class RunContext {
     return activityBase;
   }
 
-  /** The lifecycle spells (ChurnRates#spells), kept once: churn and drivers read them. */
+  /**
+   * The lifecycle spells ({@link io.tenure.metrics.LifecycleSpells#of}), kept once: churn and
+   * drivers read them.
+   */
   public Dataset<Row> spells() {
     if (spells == null) {
       spells =

@@ -128,17 +128,7 @@ class CrossCheckTest {
    */
   @Test
   void churnStatesAndNewCustomersEqualSql(SparkSession spark) {
-    ActivityBase base = ActivityBase.build(tx, Optional.empty(), settings.zone());
-    Dataset<Row> periods =
-        Churn.ofTransactions(
-                tx,
-                Optional.of(cancels),
-                base.customerDays(),
-                settings.churn(),
-                settings.grain(),
-                settings.zone(),
-                AS_OF)
-            .periods();
+    Dataset<Row> periods = churnPeriods();
     Dataset<Row> sql =
         spark.sql(
             activeAtMonthEnds()
@@ -167,17 +157,7 @@ class CrossCheckTest {
    */
   @Test
   void revenueRetentionEqualsSql(SparkSession spark) {
-    ActivityBase base = ActivityBase.build(tx, Optional.empty(), settings.zone());
-    Dataset<Row> periods =
-        Churn.ofTransactions(
-                tx,
-                Optional.of(cancels),
-                base.customerDays(),
-                settings.churn(),
-                settings.grain(),
-                settings.zone(),
-                AS_OF)
-            .periods();
+    Dataset<Row> periods = churnPeriods();
     Dataset<Row> sql =
         spark.sql(
             activeAtMonthEnds()
@@ -206,6 +186,20 @@ class CrossCheckTest {
                 "cast(base_revenue_retained_gross as double)",
                 "cast(base_revenue_retained_net as double)"))
         .isEqualTo(expected);
+  }
+
+  /** Tenure's churn_rates for the generated data, as of AS_OF. */
+  private static Dataset<Row> churnPeriods() {
+    ActivityBase base = ActivityBase.build(tx, Optional.empty(), settings.zone());
+    return Churn.ofTransactions(
+            tx,
+            Optional.of(cancels),
+            base.customerDays(),
+            settings.churn(),
+            settings.grain(),
+            settings.zone(),
+            AS_OF)
+        .periods();
   }
 
   /**
