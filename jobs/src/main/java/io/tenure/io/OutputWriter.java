@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tenure.errors.Errors;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -108,12 +106,12 @@ public final class OutputWriter {
         }
         Path journal = new Path(st.getPath(), JOURNAL);
         if (fs.exists(journal) && !committed(fs, other)) {
-          rollBack(fs, st.getPath(), readJournal(fs, journal));
+          rollBack(fs, st.getPath(), PublishJournal.hadPrevious(fs, journal));
           LOG.warn("Rolled back the unfinished publish of run {} ({})", other, partition);
         } else {
           LOG.warn("Removing what the unfinished run {} staged", other);
         }
-        delete(fs, st.getPath());
+        FileMoves.delete(fs, st.getPath());
         cleaned.add(other);
       }
       return cleaned;
@@ -136,21 +134,22 @@ public final class OutputWriter {
       for (String table : staged.keySet()) {
         hadPrevious.put(table, fs.exists(target(table)));
       }
-      writeAtomically(fs, new Path(staging, JOURNAL), journalJson(hadPrevious));
+      FileMoves.writeAtomically(
+          fs, new Path(staging, JOURNAL), PublishJournal.json(runId, asOf, hadPrevious));
       for (Map.Entry<String, Path> e : staged.entrySet()) {
         Path target = target(e.getKey());
         if (hadPrevious.get(e.getKey())) {
-          move(fs, target, new Path(new Path(staging, PREVIOUS), e.getKey()));
+          FileMoves.move(fs, target, new Path(new Path(staging, PREVIOUS), e.getKey()));
         }
         FaultInjection.point("publish:moved-aside:" + e.getKey());
-        move(fs, e.getValue(), target);
+        FileMoves.move(fs, e.getValue(), target);
       }
       FaultInjection.point("publish:before-manifest");
       Path manifest = manifest();
       Path tmp = new Path(staging, "manifest.json");
-      writeAtomically(fs, tmp, manifestJson);
-      delete(fs, manifest);
-      move(fs, tmp, manifest);
+      FileMoves.writeAtomically(fs, tmp, manifestJson);
+      FileMoves.delete(fs, manifest);
+      FileMoves.move(fs, tmp, manifest);
       FaultInjection.point("publish:committed");
     } catch (IOException | org.apache.hadoop.fs.FSError e) {
       // Hadoop reports a full or failing local disk as FSError, an Error, not an IOException.
@@ -165,8 +164,8 @@ public final class OutputWriter {
           "Publishing outputs under " + root + " failed: " + cause + hint + ". " + undo(fs), e);
     }
     try {
-      delete(fs, staging);
-      deleteIfEmpty(fs, new Path(root, STAGING));
+      FileMoves.delete(fs, staging);
+      FileMoves.deleteIfEmpty(fs, new Path(root, STAGING));
     } catch (IOException e) {
       LOG.warn("Published, but could not remove {}: {}", staging, e.getMessage());
     }
@@ -176,7 +175,7 @@ public final class OutputWriter {
   /** Puts the previous output back after a failed publish, and says what happened. */
   private String undo(FileSystem fs) {
     try {
-      rollBack(fs, staging, readJournal(fs, new Path(staging, JOURNAL)));
+      rollBack(fs, staging, PublishJournal.hadPrevious(fs, new Path(staging, JOURNAL)));
       return "The previous output of "
           + asOf
           + " was put back unchanged; fix the cause and re-run the date.";
@@ -231,12 +230,12 @@ public final class OutputWriter {
       FileSystem fs = fs();
       Path journal = new Path(staging, JOURNAL);
       if (fs.exists(journal) && !committed(fs, runId)) {
-        rollBack(fs, staging, readJournal(fs, journal));
+        rollBack(fs, staging, PublishJournal.hadPrevious(fs, journal));
       }
       // Only once nothing of the previous output is left in it: the journal and the moved-aside
       // tables are what the next run restores from.
-      delete(fs, staging);
-      deleteIfEmpty(fs, new Path(root, STAGING));
+      FileMoves.delete(fs, staging);
+      FileMoves.deleteIfEmpty(fs, new Path(root, STAGING));
     } catch (IOException e) {
       // The run is already failing; the next run of this date finishes the clean-up.
       LOG.warn("Could not clean up {}: {}", staging, e.getMessage());
@@ -250,10 +249,10 @@ public final class OutputWriter {
       Path target = target(e.getKey());
       Path previous = new Path(new Path(runStaging, PREVIOUS), e.getKey());
       if (fs.exists(previous)) {
-        delete(fs, target);
-        move(fs, previous, target);
+        FileMoves.delete(fs, target);
+        FileMoves.move(fs, previous, target);
       } else if (!e.getValue()) {
-        delete(fs, target);
+        FileMoves.delete(fs, target);
       }
     }
   }
@@ -269,81 +268,12 @@ public final class OutputWriter {
     }
   }
 
-  private String journalJson(Map<String, Boolean> hadPrevious) throws IOException {
-    Map<String, Object> j = new LinkedHashMap<>();
-    j.put("run_id", runId);
-    j.put("as_of", asOf.toString());
-    j.put("had_previous", hadPrevious);
-    return MAPPER.writeValueAsString(j);
-  }
-
-  private static Map<String, Boolean> readJournal(FileSystem fs, Path journal) throws IOException {
-    Map<String, Boolean> out = new LinkedHashMap<>();
-    try (InputStream in = fs.open(journal)) {
-      MAPPER
-          .readTree(in)
-          .path("had_previous")
-          .fields()
-          .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asBoolean()));
-    }
-    return out;
-  }
-
-  /** Writes a small file under a temporary name and renames it, so it is whole or absent. */
-  private static void writeAtomically(FileSystem fs, Path path, String text) throws IOException {
-    Path tmp = new Path(path.getParent(), "." + path.getName() + ".tmp");
-    try (OutputStream out = fs.create(tmp, true)) {
-      out.write(text.getBytes(StandardCharsets.UTF_8));
-    }
-    move(fs, tmp, path);
-  }
-
   private Path target(String table) {
     return new Path(new Path(root, table), partition);
   }
 
   private Path manifest() {
     return new Path(new Path(root, MANIFESTS), partition + ".json");
-  }
-
-  /**
-   * Moves a file or directory to a path that must not exist, or throws. Never copies: Hadoop's
-   * local file system falls back to copy-and-delete when a rename fails, which can leave a table
-   * half moved or nested inside another; on a local disk this uses an atomic rename(2) instead.
-   */
-  private static void move(FileSystem fs, Path from, Path to) throws IOException {
-    if (fs.exists(to)) {
-      throw new IOException("cannot move " + from + " to " + to + ": the target exists");
-    }
-    if (!fs.mkdirs(to.getParent())) {
-      throw new IOException("cannot create the directory " + to.getParent());
-    }
-    if (LocalFiles.isLocal(fs)) {
-      try {
-        java.nio.file.Files.move(
-            LocalFiles.path(fs, from),
-            LocalFiles.path(fs, to),
-            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      } catch (IOException e) {
-        throw new IOException(
-            "cannot move " + from + " to " + to + " (" + e.getClass().getSimpleName() + ")", e);
-      }
-    } else if (!fs.rename(from, to)) {
-      throw new IOException("cannot move " + from + " to " + to);
-    }
-  }
-
-  /** Deletes a path (recursively) if it exists, or throws. */
-  private static void delete(FileSystem fs, Path path) throws IOException {
-    if (fs.exists(path) && !fs.delete(path, true)) {
-      throw new IOException("cannot delete " + path);
-    }
-  }
-
-  private static void deleteIfEmpty(FileSystem fs, Path dir) throws IOException {
-    if (fs.exists(dir) && fs.listStatus(dir).length == 0 && !fs.delete(dir, false)) {
-      LOG.warn("Could not remove the empty directory {}", dir);
-    }
   }
 
   private FileSystem fs() {
