@@ -200,6 +200,28 @@ public final class ConfigLoader {
                             BusinessCalendar.parse(
                                 r.stringMap("service.business-hours.weekly"),
                                 r.strings("service.business-hours.holidays")))));
+    SurvivalSettings survival =
+        r.build(
+            "survival",
+            () ->
+                new SurvivalSettings(
+                    r.parse("survival.time-unit", Grain::parse),
+                    r.integer("survival.rmst-horizon")));
+    ChurnRiskSettings churnRisk =
+        r.build(
+            "churn-risk",
+            () ->
+                new ChurnRiskSettings(
+                    r.parse("churn-risk.model", ChurnRiskSettings.Model::parse),
+                    r.integer("churn-risk.horizon-days"),
+                    r.integer("churn-risk.training-cutoffs"),
+                    r.integer("churn-risk.cutoff-spacing-days"),
+                    r.integer("churn-risk.min-examples-per-class"),
+                    r.integer("churn-risk.max-iterations"),
+                    r.bool("churn-risk.balance-classes"),
+                    t.getIsNull("churn-risk.model-path")
+                        ? Optional.empty()
+                        : Optional.of(r.string("churn-risk.model-path"))));
     QualitySettings quality = QualityConfig.read(t, r, origin);
     PrivacySettings privacy =
         r.build(
@@ -223,6 +245,8 @@ public final class ConfigLoader {
         churn,
         twc,
         service,
+        survival,
+        churnRisk,
         quality,
         privacy,
         sparkConf,

@@ -26,6 +26,8 @@ import java.util.Optional;
  * @param churn churn settings
  * @param timeWithCustomer time-with-customer settings
  * @param service service KPI and retention-driver settings
+ * @param survival survival-curve settings
+ * @param churnRisk churn-risk model settings
  * @param quality which rows are usable, and how many unusable ones a run tolerates
  * @param privacy pseudonymisation of customer ids in the outputs
  * @param sparkConf extra Spark settings applied to the session Tenure creates
@@ -44,6 +46,8 @@ public record TenureSettings(
     ChurnSettings churn,
     TimeWithCustomerSettings timeWithCustomer,
     ServiceSettings service,
+    SurvivalSettings survival,
+    ChurnRiskSettings churnRisk,
     QualitySettings quality,
     PrivacySettings privacy,
     Map<String, String> sparkConf,
@@ -66,6 +70,8 @@ public record TenureSettings(
     Objects.requireNonNull(churn, "churn");
     Objects.requireNonNull(timeWithCustomer, "timeWithCustomer");
     Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(survival, "survival");
+    Objects.requireNonNull(churnRisk, "churnRisk");
     Objects.requireNonNull(quality, "quality");
     Objects.requireNonNull(privacy, "privacy");
     sparkConf = Map.copyOf(sparkConf);
@@ -97,6 +103,31 @@ public record TenureSettings(
         churn,
         timeWithCustomer,
         service,
+        survival,
+        churnRisk,
+        quality,
+        privacy,
+        sparkConf,
+        progressInterval,
+        digest);
+  }
+
+  /** A copy whose churn-risk tables are scored with a saved model ({@code score}). */
+  public TenureSettings withChurnRisk(ChurnRiskSettings risk) {
+    return new TenureSettings(
+        inputs,
+        outputPath,
+        lock,
+        zone,
+        naiveInputZone,
+        asOf,
+        grain,
+        cohort,
+        churn,
+        timeWithCustomer,
+        service,
+        survival,
+        risk,
         quality,
         privacy,
         sparkConf,

@@ -5,6 +5,7 @@ import io.tenure.pipeline.family.ChurnRatesFamily;
 import io.tenure.pipeline.family.CohortRetentionFamily;
 import io.tenure.pipeline.family.RetentionDriversFamily;
 import io.tenure.pipeline.family.ServiceKpisFamily;
+import io.tenure.pipeline.family.SurvivalFamily;
 import io.tenure.pipeline.family.TableFamily;
 import io.tenure.pipeline.family.TimeWithCustomerFamily;
 import java.util.Arrays;
@@ -22,7 +23,8 @@ public enum MetricFamily {
   CHURN_RATES("churn_rates", new ChurnRatesFamily()),
   TIME_WITH_CUSTOMER("time_with_customer", new TimeWithCustomerFamily()),
   SERVICE_KPIS("service_kpis", new ServiceKpisFamily()),
-  RETENTION_DRIVERS("retention_drivers", new RetentionDriversFamily());
+  RETENTION_DRIVERS("retention_drivers", new RetentionDriversFamily()),
+  SURVIVAL("survival", new SurvivalFamily());
 
   private final String key;
   private final TableFamily family;

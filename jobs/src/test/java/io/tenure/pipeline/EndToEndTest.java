@@ -113,7 +113,7 @@ class EndToEndTest {
             .get("outputs");
     List<String> tables = new ArrayList<>();
     outputs.fieldNames().forEachRemaining(tables::add);
-    assertThat(tables).hasSize(11);
+    assertThat(tables).hasSize(13);
     for (String table : tables) {
       Golden.check("data-samples", table, published(spark, out, table));
     }

@@ -240,7 +240,7 @@ class StandaloneClusterIT {
         tables++;
       }
     }
-    assertThat(tables).isEqualTo(11);
+    assertThat(tables).isEqualTo(13);
   }
 
   @Test
