@@ -27,7 +27,7 @@ final class RunCommand implements Callable<Integer> {
       paramLabel = "TABLE",
       description =
           "Compute only these table families: cohort_retention, churn_rates,"
-              + " time_with_customer, service_kpis, retention_drivers, survival.")
+              + " time_with_customer, service_kpis, retention_drivers, survival, churn_risk.")
   List<String> only = new ArrayList<>();
 
   @Override

@@ -80,6 +80,17 @@ public final class OutputWriter {
     return spark.read().parquet(target.toString()).count();
   }
 
+  /**
+   * Stages a directory that is not a table (a fitted model): {@code write} writes it into the
+   * staging path it is given; it is published, and rolled back, like a table.
+   */
+  public void stageDirectory(String name, java.util.function.Consumer<String> write) {
+    Path target = new Path(new Path(staging, name), partition);
+    write.accept(target.toString());
+    staged.put(name, target);
+    FaultInjection.point("staged:" + name);
+  }
+
   /** A staged table, for checks before publishing. */
   public Dataset<Row> readStaged(String table) {
     return spark.read().parquet(staged.get(table).toString());

@@ -2,16 +2,12 @@ package io.tenure.metrics;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.grouping;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.max_by;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sqrt;
@@ -76,83 +72,8 @@ public final class RetentionDrivers {
       LocalDate asOf) {
     Dataset<Row> units = units(spells, grain, asOf);
     Column start = col("period_start");
-    Column windowStart = date_sub(start, settings.driverLookbackDays());
-    Column startTs =
-        expr("to_utc_timestamp(cast(period_start as timestamp), '" + zone.getId() + "')");
-
-    Dataset<Row> c =
-        interactions.select(
-            col("customer_id").as("c_customer"),
-            col("opened_at"),
-            col("first_response_at"),
-            col("closed_at"),
-            col("resolved"),
-            Contacts.expectsResponse(settings).as("expects_response"),
-            col("category").isin(settings.complaintCategories().toArray()).as("complaint"),
-            col("csat"),
-            col("nps"),
-            KnownFacts.surveyKnownAt().as("survey_known_at"),
-            Periods.localDate(col("opened_at"), zone).as("opened_date"));
-    Dataset<Row> seen =
-        units.join(
-            c,
-            col("customer_id")
-                .equalTo(col("c_customer"))
-                .and(col("opened_date").geq(windowStart))
-                .and(col("opened_date").lt(start)),
-            "left");
-    Column contact = col("c_customer").isNotNull();
-    // Unknown (null) means "not yet" at the period start.
-    Column resolvedBefore =
-        coalesce(
-            col("closed_at").lt(startTs).and(coalesce(col("resolved"), lit(true))), lit(false));
-    Column answeredBefore = coalesce(col("first_response_at").lt(startTs), lit(false));
-    Column responseS =
-        when(
-            answeredBefore,
-            col("first_response_at").cast("double").minus(col("opened_at").cast("double")));
-    Dataset<Row> experience =
-        seen.groupBy(col("customer_id"), start, col("churned"))
-            .agg(
-                count(when(contact, 1)).as("n"),
-                count(when(contact.and(resolvedBefore.unary_$bang()), 1)).as("unresolved"),
-                count(when(col("complaint"), 1)).as("complaints"),
-                count(when(col("complaint").and(resolvedBefore.unary_$bang()), 1))
-                    .as("open_complaints"),
-                count(when(col("expects_response").and(answeredBefore.unary_$bang()), 1))
-                    .as("never_answered"),
-                max(responseS).as("slowest"),
-                max_by(col("csat"), lastKnown(col("csat"), startTs)).as("csat"),
-                max_by(col("nps"), lastKnown(col("nps"), startTs)).as("nps"));
-
-    Dataset<Row> refunds =
-        transactions
-            .where(col("kind").equalTo("refund"))
-            .select(
-                col("customer_id").as("r_customer"),
-                Periods.localDate(col("occurred_at"), zone).as("refund_date"));
     Dataset<Row> withReturns =
-        experience
-            .join(
-                refunds,
-                col("customer_id")
-                    .equalTo(col("r_customer"))
-                    .and(col("refund_date").geq(windowStart))
-                    .and(col("refund_date").lt(start)),
-                "left")
-            .groupBy(
-                col("customer_id"),
-                start,
-                col("churned"),
-                col("n"),
-                col("unresolved"),
-                col("complaints"),
-                col("open_complaints"),
-                col("never_answered"),
-                col("slowest"),
-                col("csat"),
-                col("nps"))
-            .agg(count(col("r_customer")).as("refunds"));
+        ServiceExperience.before(units, interactions, transactions, settings, zone);
 
     Dataset<Row> facts =
         withReturns.select(
@@ -259,16 +180,6 @@ public final class RetentionDrivers {
             // Only periods that ended by the as-of date: every unit had the full period to churn.
             .where(Periods.next(col("period_start"), grain).leq(lastComplete));
     return LifecycleSpells.openAtStart(spells, grid, grain);
-  }
-
-  /**
-   * Orders the survey answers known before {@code startTs} by when they became known (then by
-   * opening); answers not known yet order as null, which max_by skips.
-   */
-  private static Column lastKnown(Column score, Column startTs) {
-    return when(
-        score.isNotNull().and(col("survey_known_at").lt(startTs)),
-        struct(col("survey_known_at"), col("opened_at")));
   }
 
   private static Column driver(String name, Column bucket) {

@@ -2,6 +2,7 @@ package io.tenure.pipeline;
 
 import io.tenure.config.TableKind;
 import io.tenure.pipeline.family.ChurnRatesFamily;
+import io.tenure.pipeline.family.ChurnRiskFamily;
 import io.tenure.pipeline.family.CohortRetentionFamily;
 import io.tenure.pipeline.family.RetentionDriversFamily;
 import io.tenure.pipeline.family.ServiceKpisFamily;
@@ -24,7 +25,8 @@ public enum MetricFamily {
   TIME_WITH_CUSTOMER("time_with_customer", new TimeWithCustomerFamily()),
   SERVICE_KPIS("service_kpis", new ServiceKpisFamily()),
   RETENTION_DRIVERS("retention_drivers", new RetentionDriversFamily()),
-  SURVIVAL("survival", new SurvivalFamily());
+  SURVIVAL("survival", new SurvivalFamily()),
+  CHURN_RISK("churn_risk", new ChurnRiskFamily());
 
   private final String key;
   private final TableFamily family;

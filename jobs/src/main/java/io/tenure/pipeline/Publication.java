@@ -57,6 +57,19 @@ final class Publication implements TableFamily.Staging {
     return writer.readStaged(table.name());
   }
 
+  @Override
+  public void stageDirectory(String name, java.util.function.Consumer<String> write) {
+    Stages.run(
+        spark,
+        name + ":write",
+        "Stage " + name,
+        () -> {
+          writer.stageDirectory(name, write);
+          return null;
+        });
+    LOG.info("Staged {}", name);
+  }
+
   /** Stages the rows of every input that cannot be used, up to the as-of date. */
   void stageQuarantine(
       Collection<ValidatedInput> inputs,

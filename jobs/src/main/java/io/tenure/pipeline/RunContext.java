@@ -42,6 +42,10 @@ public final class RunContext {
     this.pseudonymiser = pseudonymiser;
   }
 
+  public SparkSession spark() {
+    return spark;
+  }
+
   public TenureSettings settings() {
     return settings;
   }
@@ -67,6 +71,21 @@ public final class RunContext {
   /** Clean interactions; only families that need them ask. */
   public Dataset<Row> interactions() {
     return inputs.clean(TableKind.INTERACTIONS).orElseThrow();
+  }
+
+  /** Clean interactions, or an empty table without that input (nobody has contacted service). */
+  public Dataset<Row> interactionsOrEmpty() {
+    return inputs
+        .clean(TableKind.INTERACTIONS)
+        .orElseGet(() -> InputReader.emptyCanonical(spark, TableKind.INTERACTIONS));
+  }
+
+  /**
+   * Keeps {@code rows} in the run's work area (a logged stage) and returns the kept rows: for an
+   * intermediate a family reads several times.
+   */
+  public Dataset<Row> keep(String name, String description, Dataset<Row> rows) {
+    return Stages.run(spark, name + ":keep", description, () -> work.keep(name, rows));
   }
 
   /** The daily activity base; its customer-days are kept once for every family that reads them. */

@@ -33,5 +33,12 @@ public interface TableFamily {
      * (read back, so that a later table or a check reads the written result, not a recomputation).
      */
     Dataset<Row> stage(OutputTable table, Dataset<Row> rows);
+
+    /**
+     * Stages a directory that is not a table (a fitted model) under {@code name}: {@code write}
+     * receives the staging directory to write into; it is published with the tables, to {@code
+     * <output>/<name>/as_of=<date>}.
+     */
+    void stageDirectory(String name, java.util.function.Consumer<String> write);
   }
 }

@@ -1,0 +1,254 @@
+package io.tenure.metrics;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log1p;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.tenure.config.ServiceSettings;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Per-customer features of the churn-risk model at cutoff days, point in time: a feature at cutoff
+ * c uses only purchases, refunds, cancellations and contacts up to the end of day c, and only the
+ * responses, resolutions and survey answers known by then (the as-of rules of docs/metrics.md).
+ *
+ * <p>The units are the customers active at the end of c (an open lifecycle spell: started by c, not
+ * churned by c — the customers churn_rates counts as active), one row per customer and cutoff, with
+ * the churn date of that spell as known at the run's as-of date (for labels; never a feature).
+ *
+ * <p>Features (all doubles, never null; docs/metrics.md, "Churn risk"): recency, tenure and
+ * frequency of purchases, net revenue (log), refunds, the trend of the last 30 and 90 days against
+ * the whole history, earlier spells and cancellations, and the service experience retention_drivers
+ * uses ({@link ServiceExperience}) in the lookback window, with "none" encoded as 0 plus an
+ * indicator where 0 is a real value (CSAT, NPS).
+ */
+public final class ChurnFeatures {
+  public static final String CUTOFF = "cutoff";
+  public static final List<String> NAMES =
+      List.of(
+          "recency_days",
+          "tenure_days",
+          "purchases",
+          "purchases_per_30d",
+          "net_revenue_log",
+          "refunds",
+          "refund_share",
+          "purchases_30d",
+          "purchases_90d",
+          "share_last_90d",
+          "previous_spells",
+          "previous_cancellations",
+          "contacts",
+          "unresolved_contacts",
+          "complaints",
+          "open_complaints",
+          "never_answered",
+          "slowest_response_hours",
+          "has_csat",
+          "last_csat",
+          "has_nps",
+          "last_nps");
+
+  private ChurnFeatures() {}
+
+  /**
+   * @param cutoffs the cutoff days, any order
+   * @param customerDays the daily activity base ({@link ActivityBase#customerDays})
+   * @param spells lifecycle spells ({@link LifecycleSpells#of})
+   * @param interactions clean interactions (an empty table without the input)
+   * @param transactions clean transactions (refunds in the service window)
+   * @return customer_id, cutoff, churn_date, then {@link #NAMES}
+   */
+  public static Dataset<Row> at(
+      List<LocalDate> cutoffs,
+      Dataset<Row> customerDays,
+      Dataset<Row> spells,
+      Dataset<Row> interactions,
+      Dataset<Row> transactions,
+      ServiceSettings service,
+      ZoneId zone) {
+    List<LocalDate> sorted = cutoffs.stream().sorted().distinct().toList();
+    Dataset<Row> cutoffTable =
+        customerDays
+            .sparkSession()
+            .createDataFrame(
+                sorted.stream().map(d -> RowFactory.create(java.sql.Date.valueOf(d))).toList(),
+                new StructType().add(CUTOFF, DataTypes.DateType));
+    String cutoffArray =
+        sorted.stream()
+            .map(d -> "DATE'" + d + "'")
+            .collect(Collectors.joining(", ", "array(", ")"));
+
+    // Earlier spells all ended before the current one started, so before the cutoff.
+    Column endedByCancellation =
+        col(ChurnRates.CHURN_TYPE).eqNullSafe(lit(ChurnRates.INACTIVITY)).unary_$bang();
+    Dataset<Row> units =
+        spells
+            .withColumn(
+                "previous_cancellations",
+                coalesce(
+                    sum(when(endedByCancellation, 1).otherwise(0))
+                        .over(
+                            Window.partitionBy(ChurnRates.CUSTOMER_ID)
+                                .orderBy(ChurnRates.SPELL)
+                                .rowsBetween(Window.unboundedPreceding(), -1)),
+                    lit(0)))
+            .join(
+                broadcast(cutoffTable),
+                col(ChurnRates.START_DATE)
+                    .leq(col(CUTOFF))
+                    .and(
+                        col(ChurnRates.CHURN_DATE)
+                            .isNull()
+                            .or(col(ChurnRates.CHURN_DATE).gt(col(CUTOFF)))))
+            .select(
+                col(ChurnRates.CUSTOMER_ID),
+                col(CUTOFF),
+                col(ChurnRates.CHURN_DATE),
+                col(ChurnRates.SPELL).minus(1).as("previous_spells"),
+                col("previous_cancellations"));
+
+    // Whole history up to each cutoff: every day adds to the first cutoff on or after it, and a
+    // cutoff sums the buckets up to it, so each day row is read once.
+    Column purchased = col(ActivityBase.PURCHASES).gt(0);
+    Dataset<Row> buckets =
+        customerDays
+            .withColumn(
+                "bucket",
+                expr(
+                    "element_at(filter("
+                        + cutoffArray
+                        + ", c -> c >= "
+                        + ActivityBase.ACTIVITY_DATE
+                        + "), 1)"))
+            .where(col("bucket").isNotNull())
+            .groupBy(col(ActivityBase.CUSTOMER_ID).as("b_customer"), col("bucket"))
+            .agg(
+                sum(ActivityBase.PURCHASES).as("b_purchases"),
+                sum(ActivityBase.PURCHASE_UNITS).as("b_purchase_units"),
+                sum(ActivityBase.REFUNDS).as("b_refunds"),
+                sum(ActivityBase.REFUND_UNITS).as("b_refund_units"),
+                sum(ActivityBase.NET_REVENUE_UNITS).as("b_net_units"),
+                min(when(purchased, col(ActivityBase.ACTIVITY_DATE))).as("b_first"),
+                max(when(purchased, col(ActivityBase.ACTIVITY_DATE))).as("b_last"));
+    Dataset<Row> history =
+        units
+            .select(ChurnRates.CUSTOMER_ID, CUTOFF)
+            .join(
+                buckets,
+                col(ChurnRates.CUSTOMER_ID)
+                    .equalTo(col("b_customer"))
+                    .and(col("bucket").leq(col(CUTOFF))))
+            .groupBy(ChurnRates.CUSTOMER_ID, CUTOFF)
+            .agg(
+                sum("b_purchases").as("h_purchases"),
+                sum("b_purchase_units").as("h_purchase_units"),
+                sum("b_refunds").as("h_refunds"),
+                sum("b_refund_units").as("h_refund_units"),
+                sum("b_net_units").as("h_net_units"),
+                min("b_first").as("h_first"),
+                max("b_last").as("h_last"));
+
+    // The last 90 days before each cutoff: a day counts for the few cutoffs within 90 days of it.
+    Dataset<Row> recent =
+        customerDays
+            .where(purchased)
+            .select(
+                col(ActivityBase.CUSTOMER_ID),
+                col(ActivityBase.ACTIVITY_DATE),
+                col(ActivityBase.PURCHASES),
+                explode(
+                        expr(
+                            "filter("
+                                + cutoffArray
+                                + ", c -> c >= activity_date and c < date_add(activity_date, 90))"))
+                    .as(CUTOFF))
+            .groupBy(ActivityBase.CUSTOMER_ID, CUTOFF)
+            .agg(
+                sum(when(
+                        datediff(col(CUTOFF), col(ActivityBase.ACTIVITY_DATE)).lt(30),
+                        col(ActivityBase.PURCHASES)))
+                    .as("r_30"),
+                sum(ActivityBase.PURCHASES).as("r_90"));
+
+    Dataset<Row> experience =
+        ServiceExperience.before(
+            units.select(
+                col(ChurnRates.CUSTOMER_ID),
+                col(CUTOFF),
+                date_add(col(CUTOFF), 1).as("period_start")),
+            interactions,
+            transactions,
+            service,
+            zone);
+
+    Dataset<Row> all =
+        units
+            .join(history, Outputs.using(ChurnRates.CUSTOMER_ID, CUTOFF))
+            .join(recent, Outputs.using(ChurnRates.CUSTOMER_ID, CUTOFF), "left")
+            .join(experience, Outputs.using(ChurnRates.CUSTOMER_ID, CUTOFF));
+    Column purchases = col("h_purchases").cast("double");
+    Column tenure = datediff(col(CUTOFF), col("h_first"));
+    Column p90 = coalesce(col("r_90"), lit(0L)).cast("double");
+    return all.select(
+        col(ChurnRates.CUSTOMER_ID),
+        col(CUTOFF),
+        col(ChurnRates.CHURN_DATE),
+        feature("recency_days", datediff(col(CUTOFF), col("h_last"))),
+        feature("tenure_days", tenure),
+        feature("purchases", purchases),
+        feature("purchases_per_30d", purchases.multiply(30).divide(greatest(lit(30), tenure))),
+        feature(
+            "net_revenue_log",
+            log1p(greatest(lit(0.0), col("h_net_units").cast("double").divide(10_000.0)))),
+        feature("refunds", col("h_refunds")),
+        feature(
+            "refund_share",
+            col("h_refund_units")
+                .cast("double")
+                .divide(greatest(lit(1L), col("h_purchase_units")))),
+        feature("purchases_30d", coalesce(col("r_30"), lit(0L))),
+        feature("purchases_90d", p90),
+        feature("share_last_90d", p90.divide(purchases)),
+        feature("previous_spells", col("previous_spells")),
+        feature("previous_cancellations", col("previous_cancellations")),
+        feature("contacts", col("n")),
+        feature("unresolved_contacts", col("unresolved")),
+        feature("complaints", col("complaints")),
+        feature("open_complaints", col("open_complaints")),
+        feature("never_answered", col("never_answered")),
+        feature("slowest_response_hours", coalesce(col("slowest").divide(3600.0), lit(0.0))),
+        feature("has_csat", when(col("csat").isNotNull(), 1).otherwise(0)),
+        feature("last_csat", coalesce(col("csat"), lit(0))),
+        feature("has_nps", when(col("nps").isNotNull(), 1).otherwise(0)),
+        feature("last_nps", coalesce(col("nps"), lit(0))));
+  }
+
+  private static Column feature(String name, Column value) {
+    if (!NAMES.contains(name)) {
+      throw new IllegalArgumentException("not a declared feature: " + name);
+    }
+    return value.cast("double").as(name);
+  }
+}

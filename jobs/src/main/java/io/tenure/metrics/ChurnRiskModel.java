@@ -1,0 +1,162 @@
+package io.tenure.metrics;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+
+import io.tenure.config.ChurnRiskSettings;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.classification.GBTClassifier;
+import org.apache.spark.ml.classification.LogisticRegression;
+import org.apache.spark.ml.classification.LogisticRegressionModel;
+import org.apache.spark.ml.feature.QuantileDiscretizer;
+import org.apache.spark.ml.feature.StandardScaler;
+import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.ml.functions;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The churn-risk classifier as an MLlib {@link Pipeline}: assemble the features, standardise them
+ * (mean 0, standard deviation 1: logistic regression's coefficients become comparable, and a
+ * customer's contribution of a feature is coefficient × standardised value), then logistic
+ * regression or gradient-boosted trees. The fitted {@link PipelineModel} is what a run saves and
+ * what {@code score} loads: it carries its feature names.
+ */
+public final class ChurnRiskModel {
+  public static final String LABEL = "label";
+  public static final String WEIGHT = "weight";
+  public static final String PROBABILITY = "churn_probability";
+  private static final String RAW = "raw_features";
+  private static final String FEATURES = "features";
+
+  /** A little ridge penalty keeps correlated features (30 and 90 days) from wild coefficients. */
+  private static final double RIDGE = 0.01;
+
+  private ChurnRiskModel() {}
+
+  /**
+   * Fits the pipeline on {@code training} (the features, {@link #LABEL} 0/1 and {@link #WEIGHT}).
+   */
+  public static PipelineModel fit(
+      Dataset<Row> training, List<String> features, ChurnRiskSettings.Model model, int iterations) {
+    PipelineStage classifier =
+        switch (model) {
+          case LOGISTIC_REGRESSION ->
+              new LogisticRegression()
+                  .setFeaturesCol(FEATURES)
+                  .setLabelCol(LABEL)
+                  .setWeightCol(WEIGHT)
+                  .setMaxIter(iterations)
+                  .setRegParam(RIDGE)
+                  .setStandardization(false);
+          case GRADIENT_BOOSTED_TREES ->
+              new GBTClassifier()
+                  .setFeaturesCol(FEATURES)
+                  .setLabelCol(LABEL)
+                  .setWeightCol(WEIGHT)
+                  .setMaxIter(iterations)
+                  .setMaxDepth(4)
+                  .setSeed(42L);
+        };
+    Pipeline pipeline =
+        new Pipeline()
+            .setStages(
+                new PipelineStage[] {
+                  new VectorAssembler()
+                      .setInputCols(features.toArray(String[]::new))
+                      .setOutputCol(RAW),
+                  new StandardScaler()
+                      .setInputCol(RAW)
+                      .setOutputCol(FEATURES)
+                      .setWithMean(true)
+                      .setWithStd(true),
+                  classifier
+                });
+    return pipeline.fit(training);
+  }
+
+  /** The feature columns a fitted model reads, in its order. */
+  public static List<String> features(PipelineModel model) {
+    return Arrays.asList(((VectorAssembler) model.stages()[0]).getInputCols());
+  }
+
+  /** logistic-regression or gradient-boosted-trees, from the fitted model. */
+  public static String kind(PipelineModel model) {
+    return classifier(model) instanceof LogisticRegressionModel
+        ? ChurnRiskSettings.Model.LOGISTIC_REGRESSION.key()
+        : ChurnRiskSettings.Model.GRADIENT_BOOSTED_TREES.key();
+  }
+
+  /**
+   * Adds {@link #PROBABILITY} (the model's probability of churn within the horizon) and {@code
+   * top_risk_factors}: for logistic regression, up to three features whose contribution
+   * (coefficient × standardised value) raises this customer's risk most, largest first; null for
+   * trees, which have no per-customer decomposition in MLlib. Every input column is kept.
+   */
+  public static Dataset<Row> score(PipelineModel model, Dataset<Row> rows) {
+    List<String> names = features(model);
+    Dataset<Row> scored =
+        model
+            .transform(rows)
+            .withColumn(
+                PROBABILITY,
+                element_at(functions.vector_to_array(col("probability"), "float64"), 2));
+    Column factors = lit(null).cast("array<string>");
+    if (classifier(model) instanceof LogisticRegressionModel lr) {
+      double[] w = lr.coefficients().toArray();
+      scored =
+          scored
+              .withColumn("f_x", functions.vector_to_array(col(FEATURES), "float64"))
+              .withColumn(
+                  "f_w", array(Arrays.stream(w).mapToObj(v -> lit(v)).toArray(Column[]::new)))
+              .withColumn("f_name", array(names.stream().map(n -> lit(n)).toArray(Column[]::new)));
+      // Sorting (−contribution, name) ascending puts the largest contribution first.
+      factors =
+          expr(
+              "slice(transform(filter(array_sort(transform(sequence(1, size(f_w)),"
+                  + " i -> named_struct('c', -(f_w[i - 1] * f_x[i - 1]), 'f', f_name[i - 1]))),"
+                  + " s -> s.c < 0), s -> s.f), 1, 3)");
+    }
+    Dataset<Row> out = scored.withColumn("top_risk_factors", factors);
+    List<String> keep = new java.util.ArrayList<>(Arrays.asList(rows.columns()));
+    keep.add(PROBABILITY);
+    keep.add("top_risk_factors");
+    return out.select(keep.stream().map(c -> col(c)).toArray(Column[]::new));
+  }
+
+  /** Adds {@code risk_decile}: 1 (lowest tenth of probabilities) to 10 (highest tenth). */
+  public static Dataset<Row> withDeciles(Dataset<Row> scored) {
+    return new QuantileDiscretizer()
+        .setInputCol(PROBABILITY)
+        .setOutputCol("q_bucket")
+        .setNumBuckets(10)
+        .fit(scored)
+        .transform(scored)
+        .withColumn("risk_decile", col("q_bucket").cast("int").plus(1))
+        .drop("q_bucket");
+  }
+
+  /** Example weights: 1, or with balancing each class weighing half of all examples. */
+  public static Column weight(boolean balance, long positives, long negatives) {
+    if (!balance) {
+      return lit(1.0);
+    }
+    double n = positives + negatives;
+    return when(col(LABEL).equalTo(1.0), lit(n / (2.0 * positives)))
+        .otherwise(lit(n / (2.0 * negatives)));
+  }
+
+  private static Transformer classifier(PipelineModel model) {
+    return model.stages()[model.stages().length - 1];
+  }
+}

@@ -1,0 +1,106 @@
+package io.tenure.metrics;
+
+import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.greatest;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.sum;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * How good churn probabilities are on examples whose outcome is known ({@link ChurnRiskModel#LABEL}
+ * 0/1, {@link ChurnRiskModel#PROBABILITY} p): rows of (metric, decile, value).
+ *
+ * <ul>
+ *   <li>auc_roc, auc_pr: areas under the ROC and precision-recall curves (MLlib's
+ *       BinaryClassificationEvaluator; AUC-PR's floor is the base rate, not 0.5);
+ *   <li>log_loss = −mean(y log p + (1 − y) log(1 − p)), p clipped to [1e-15, 1 − 1e-15];
+ *   <li>brier_score = mean((p − y)²);
+ *   <li>base_rate = mean(y), examples, churned;
+ *   <li>per probability decile (1 = lowest tenth, as {@link ChurnRiskModel#withDeciles}):
+ *       calibration_examples, calibration_mean_probability, calibration_churn_rate;
+ *   <li>top_decile_lift = churn rate of the highest decile / base rate.
+ * </ul>
+ */
+public final class ModelQuality {
+  public static final StructType ROW =
+      new StructType()
+          .add("metric", DataTypes.StringType)
+          .add("decile", DataTypes.IntegerType)
+          .add("value", DataTypes.DoubleType);
+  private static final double EPS = 1e-15;
+
+  private ModelQuality() {}
+
+  /** The metrics of one model on its scored evaluation examples (a handful of driver rows). */
+  public static List<Row> of(Dataset<Row> scored) {
+    Column y = col(ChurnRiskModel.LABEL);
+    Column p = least(greatest(col(ChurnRiskModel.PROBABILITY), lit(EPS)), lit(1 - EPS));
+    Row whole =
+        scored
+            .agg(
+                count(lit(1)).as("n"),
+                sum(y).as("churned"),
+                avg(y.multiply(log(p))
+                        .plus(lit(1).minus(y).multiply(log(lit(1).minus(p))))
+                        .multiply(-1))
+                    .as("log_loss"),
+                avg(pow(col(ChurnRiskModel.PROBABILITY).minus(y), 2)).as("brier"))
+            .first();
+    long n = whole.getLong(0);
+    double churned = whole.getDouble(1);
+    double baseRate = churned / n;
+    List<Row> out = new ArrayList<>();
+    out.add(metric("auc_roc", evaluate(scored, "areaUnderROC")));
+    out.add(metric("auc_pr", evaluate(scored, "areaUnderPR")));
+    out.add(metric("log_loss", whole.getDouble(2)));
+    out.add(metric("brier_score", whole.getDouble(3)));
+    out.add(metric("base_rate", baseRate));
+    out.add(metric("examples", (double) n));
+    out.add(metric("churned", churned));
+
+    List<Row> deciles =
+        ChurnRiskModel.withDeciles(scored)
+            .groupBy("risk_decile")
+            .agg(
+                count(lit(1)).as("n"),
+                avg(ChurnRiskModel.PROBABILITY).as("mean_p"),
+                avg(y).as("rate"))
+            .orderBy("risk_decile")
+            .collectAsList();
+    for (Row d : deciles) {
+      int decile = d.getInt(0);
+      out.add(RowFactory.create("calibration_examples", decile, (double) d.getLong(1)));
+      out.add(RowFactory.create("calibration_mean_probability", decile, d.getDouble(2)));
+      out.add(RowFactory.create("calibration_churn_rate", decile, d.getDouble(3)));
+    }
+    Row top = deciles.get(deciles.size() - 1);
+    out.add(metric("top_decile_lift", baseRate > 0 ? top.getDouble(3) / baseRate : null));
+    return out;
+  }
+
+  private static double evaluate(Dataset<Row> scored, String metric) {
+    return new BinaryClassificationEvaluator()
+        .setLabelCol(ChurnRiskModel.LABEL)
+        .setRawPredictionCol(ChurnRiskModel.PROBABILITY)
+        .setMetricName(metric)
+        .evaluate(scored);
+  }
+
+  private static Row metric(String name, Double value) {
+    return RowFactory.create(name, null, value);
+  }
+}
