@@ -1,0 +1,233 @@
+package io.tenure.metrics;
+
+import static io.tenure.testing.Rows.cancel;
+import static io.tenure.testing.Rows.purchase;
+import static io.tenure.testing.Rows.refund;
+import static io.tenure.testing.Rows.ts;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.tenure.config.ServiceSettings;
+import io.tenure.testing.Rows;
+import io.tenure.testing.SparkExtension;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Churn-risk features at a cutoff, by hand, and their point-in-time property: adding everything
+ * that happened after the cutoff (purchases, a cancellation, contacts, a late answer and a late
+ * survey score on an earlier contact) changes no feature at the cutoff.
+ *
+ * <p>a: purchases 10 Jan (100) and 1 Mar (50), refund 5 Mar (20), a phone complaint opened 10 Mar,
+ * answered after 120 s, closed resolved 11 Mar with CSAT 2. b: one purchase 1 Oct 2023, churned 30
+ * Dec 2023 (90 days): not active at the cutoff. c: purchase 15 Dec 2023, cancelled 5 Jan, back 20
+ * Feb: a second spell after a cancellation. Cutoff 31 Mar 2024 (UTC).
+ */
+@ExtendWith(SparkExtension.class)
+class ChurnFeaturesTest {
+  private static final LocalDate CUTOFF = LocalDate.parse("2024-03-31");
+  private static final ServiceSettings SERVICE =
+      new ServiceSettings(
+          Map.of("phone", 60.0), 7, Map.of(), List.of("complaint"), 180, Optional.empty());
+
+  private static Row contact(
+      String id,
+      String customer,
+      String category,
+      String opened,
+      String answered,
+      String closed,
+      Boolean resolved,
+      Integer csat,
+      Integer nps,
+      String surveyed) {
+    return RowFactory.create(
+        id,
+        customer,
+        "phone",
+        category,
+        ts(opened),
+        answered == null ? null : ts(answered),
+        closed == null ? null : ts(closed),
+        null,
+        "A1",
+        resolved,
+        csat,
+        nps,
+        surveyed == null ? null : ts(surveyed));
+  }
+
+  private static final List<Row> TX_BEFORE =
+      List.of(
+          purchase("a", "2024-01-10T12:00:00Z", "100"),
+          purchase("a", "2024-03-01T12:00:00Z", "50"),
+          refund("a", "2024-03-05T12:00:00Z", "20"),
+          purchase("b", "2023-10-01T12:00:00Z", "10"),
+          purchase("c", "2023-12-15T12:00:00Z", "10"),
+          purchase("c", "2024-02-20T12:00:00Z", "10"));
+  private static final List<Row> TX_AFTER =
+      List.of(
+          purchase("a", "2024-04-15T12:00:00Z", "70"),
+          purchase("b", "2024-04-02T12:00:00Z", "10"),
+          refund("c", "2024-04-03T12:00:00Z", "10"));
+  private static final List<Row> CANCEL_BEFORE =
+      List.of(cancel("c", "2024-01-05T12:00:00Z", "voluntary", "price"));
+  private static final List<Row> CANCEL_AFTER =
+      List.of(cancel("a", "2024-05-01T12:00:00Z", "voluntary", "price"));
+  private static final List<Row> CONTACTS_BEFORE =
+      List.of(
+          contact(
+              "i1",
+              "a",
+              "complaint",
+              "2024-03-10T09:00:00Z",
+              "2024-03-10T09:02:00Z",
+              "2024-03-11T09:00:00Z",
+              true,
+              2,
+              null,
+              null));
+
+  /** Known only after the cutoff: a late answer, a close and a survey score on a March contact. */
+  private static final Row LATE_ANSWERED =
+      contact(
+          "i2",
+          "c",
+          "billing",
+          "2024-03-30T09:00:00Z",
+          "2024-04-02T09:00:00Z",
+          "2024-04-03T09:00:00Z",
+          true,
+          null,
+          3,
+          "2024-04-04T09:00:00Z");
+
+  private static final List<Row> CONTACTS_AFTER =
+      List.of(
+          contact(
+              "i3", "a", "complaint", "2024-04-10T09:00:00Z", null, null, null, null, null, null));
+
+  private static Dataset<Row> features(
+      SparkSession spark,
+      List<Row> tx,
+      List<Row> cancellations,
+      List<Row> contacts,
+      LocalDate asOf,
+      LocalDate cutoff) {
+    Dataset<Row> transactions = Rows.df(spark, Rows.TRANSACTIONS, tx.toArray(Row[]::new));
+    Dataset<Row> interactions = Rows.df(spark, Rows.INTERACTIONS, contacts.toArray(Row[]::new));
+    Dataset<Row> spells =
+        LifecycleSpells.of(
+            transactions,
+            Optional.of(Rows.df(spark, Rows.CANCELLATIONS, cancellations.toArray(Row[]::new))),
+            90,
+            ZoneOffset.UTC,
+            asOf);
+    Dataset<Row> days =
+        ActivityBase.build(transactions, Optional.empty(), ZoneOffset.UTC).customerDays();
+    return ChurnFeatures.at(
+        List.of(cutoff), days, spells, interactions, transactions, SERVICE, ZoneOffset.UTC);
+  }
+
+  @Test
+  void featuresAtTheCutoffByHand(SparkSession spark) {
+    List<Row> contacts = new ArrayList<>(CONTACTS_BEFORE);
+    contacts.add(KnownFactsAt.cutoff(spark, LATE_ANSWERED));
+    Dataset<Row> f = features(spark, TX_BEFORE, CANCEL_BEFORE, contacts, CUTOFF, CUTOFF);
+    assertThat(f.select("customer_id").orderBy("customer_id").collectAsList().toString())
+        .as("b churned on 30 Dec: not active at the cutoff")
+        .isEqualTo("[[a], [c]]");
+    Row a = f.where("customer_id = 'a'").first();
+    // 1 Mar -> 31 Mar; 10 Jan -> 31 Mar = 21 + 29 + 31 days.
+    assertThat(a.<Double>getAs("recency_days")).isEqualTo(30.0);
+    assertThat(a.<Double>getAs("tenure_days")).isEqualTo(81.0);
+    assertThat(a.<Double>getAs("purchases")).isEqualTo(2.0);
+    assertThat(a.<Double>getAs("purchases_per_30d")).isCloseTo(2 * 30 / 81.0, within(1e-12));
+    assertThat(a.<Double>getAs("net_revenue_log")).isCloseTo(Math.log1p(130), within(1e-12));
+    assertThat(a.<Double>getAs("refunds")).isEqualTo(1.0);
+    assertThat(a.<Double>getAs("refund_share")).isCloseTo(20 / 150.0, within(1e-12));
+    // 1 Mar is 30 days before the cutoff: outside the last 30 days, inside the last 90.
+    assertThat(a.<Double>getAs("purchases_30d")).isEqualTo(0.0);
+    assertThat(a.<Double>getAs("purchases_90d")).isEqualTo(2.0);
+    assertThat(a.<Double>getAs("share_last_90d")).isEqualTo(1.0);
+    assertThat(a.<Double>getAs("previous_spells")).isEqualTo(0.0);
+    assertThat(a.<Double>getAs("contacts")).isEqualTo(1.0);
+    assertThat(a.<Double>getAs("unresolved_contacts")).isEqualTo(0.0);
+    assertThat(a.<Double>getAs("complaints")).isEqualTo(1.0);
+    assertThat(a.<Double>getAs("open_complaints")).isEqualTo(0.0);
+    assertThat(a.<Double>getAs("never_answered")).isEqualTo(0.0);
+    assertThat(a.<Double>getAs("slowest_response_hours")).isCloseTo(120 / 3600.0, within(1e-12));
+    assertThat(a.<Double>getAs("has_csat")).isEqualTo(1.0);
+    assertThat(a.<Double>getAs("last_csat")).isEqualTo(2.0);
+    assertThat(a.<Double>getAs("has_nps")).isEqualTo(0.0);
+
+    Row c = f.where("customer_id = 'c'").first();
+    assertThat(c.<Double>getAs("previous_spells")).isEqualTo(1.0);
+    assertThat(c.<Double>getAs("previous_cancellations")).isEqualTo(1.0);
+    // Over the whole history (both spells): 15 Dec -> 31 Mar.
+    assertThat(c.<Double>getAs("tenure_days")).isEqualTo(107.0);
+    // Its contact of 30 Mar was not answered by the cutoff, and its score not yet given.
+    assertThat(c.<Double>getAs("never_answered")).isEqualTo(1.0);
+    assertThat(c.<Double>getAs("unresolved_contacts")).isEqualTo(1.0);
+    assertThat(c.<Double>getAs("has_nps")).isEqualTo(0.0);
+  }
+
+  @Test
+  void nothingAfterTheCutoffChangesAFeatureAtIt(SparkSession spark) {
+    List<Row> allTx = new ArrayList<>(TX_BEFORE);
+    allTx.addAll(TX_AFTER);
+    List<Row> allCancels = new ArrayList<>(CANCEL_BEFORE);
+    allCancels.addAll(CANCEL_AFTER);
+    List<Row> allContacts = new ArrayList<>(CONTACTS_BEFORE);
+    allContacts.add(LATE_ANSWERED);
+    allContacts.addAll(CONTACTS_AFTER);
+    LocalDate later = LocalDate.parse("2024-06-30");
+
+    // What was known at the cutoff: rows up to it, and the March contact without its later facts.
+    List<Row> knownContacts = new ArrayList<>(CONTACTS_BEFORE);
+    knownContacts.add(KnownFactsAt.cutoff(spark, LATE_ANSWERED));
+    String[] columns = new String[ChurnFeatures.NAMES.size() + 1];
+    columns[0] = "customer_id";
+    for (int i = 0; i < ChurnFeatures.NAMES.size(); i++) {
+      columns[i + 1] = ChurnFeatures.NAMES.get(i);
+    }
+    List<String> known =
+        Rows.sorted(
+            features(spark, TX_BEFORE, CANCEL_BEFORE, knownContacts, CUTOFF, CUTOFF), columns);
+    List<String> withLaterData =
+        Rows.sorted(features(spark, allTx, allCancels, allContacts, later, CUTOFF), columns);
+    assertThat(known).hasSize(2);
+    assertThat(withLaterData).isEqualTo(known);
+
+    // The later rows are real changes: at a cutoff after them the features differ.
+    LocalDate mid = LocalDate.parse("2024-04-20");
+    Row aLater =
+        features(spark, allTx, allCancels, allContacts, later, mid)
+            .where("customer_id = 'a'")
+            .first();
+    assertThat(aLater.<Double>getAs("recency_days")).isEqualTo(5.0);
+    assertThat(aLater.<Double>getAs("never_answered")).isEqualTo(1.0);
+  }
+
+  /** A contact as known at the end of the cutoff day (KnownFacts), for the cut data set. */
+  private static final class KnownFactsAt {
+    static Row cutoff(SparkSession spark, Row contact) {
+      return KnownFacts.asOf(
+              Rows.df(spark, Rows.INTERACTIONS, contact),
+              Instant.parse(CUTOFF.plusDays(1) + "T00:00:00Z"))
+          .selectExpr(Rows.INTERACTIONS.fieldNames())
+          .first();
+    }
+  }
+}
