@@ -16,7 +16,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = TenureCli.VersionProvider.class,
     description = "Churn and retention analysis on Apache Spark.",
-    subcommands = {RunCommand.class, ValidateCommand.class, GenerateCommand.class},
+    subcommands = {
+      RunCommand.class,
+      ScoreCommand.class,
+      ValidateCommand.class,
+      GenerateCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",

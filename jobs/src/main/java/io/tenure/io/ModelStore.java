@@ -14,7 +14,7 @@ public final class ModelStore {
   public static PipelineModel load(String path) {
     try {
       return PipelineModel.load(path);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Hadoop's IOExceptions arrive unchecked through Scala
       throw Errors.usage(
           "Cannot load a churn-risk model from "
               + path

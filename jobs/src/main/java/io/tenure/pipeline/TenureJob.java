@@ -2,6 +2,7 @@ package io.tenure.pipeline;
 
 import io.tenure.config.TenureSettings;
 import io.tenure.errors.Errors;
+import io.tenure.errors.TenureException;
 import io.tenure.io.OutputWriter;
 import io.tenure.io.Pseudonymiser;
 import io.tenure.io.ReadFailures;
@@ -130,6 +131,8 @@ public final class TenureJob {
   private <T> T explained(Supplier<T> body) {
     try {
       return body.get();
+    } catch (TenureException e) {
+      throw e; // already says what went wrong and what to do
     } catch (Exception e) {
       throw ReadFailures.explain(e, settings.inputs().values())
           .orElseGet(() -> Errors.runFailed(e));

@@ -113,10 +113,70 @@ class EndToEndTest {
             .get("outputs");
     List<String> tables = new ArrayList<>();
     outputs.fieldNames().forEachRemaining(tables::add);
-    assertThat(tables).hasSize(13);
+    assertThat(tables).hasSize(15);
     for (String table : tables) {
-      Golden.check("data-samples", table, published(spark, out, table));
+      // The model's numbers come from an iterative optimiser over partition sums, whose order
+      // Spark does not fix: equal to ~1e-12 between runs, not to the digit. Checked by their
+      // properties (below) and by ChurnRiskModelTest instead.
+      if (!MODEL_TABLES.contains(table)) {
+        Golden.check("data-samples", table, published(spark, out, table));
+      }
     }
+  }
+
+  static final List<String> MODEL_TABLES = List.of("churn_scores", "churn_model_metrics");
+
+  /**
+   * The generator plants a hidden customer trait that shortens lifetimes and worsens service: the
+   * model, which sees service experience, must rank churn better than recency alone (on the
+   * samples: AUC-ROC 0.75 against 0.70), and every customer active at the as-of date is scored.
+   */
+  @Test
+  void churnModelBeatsRecencyAndScoresEveryActiveCustomer(SparkSession spark) {
+    var metrics = published(spark, out, "churn_model_metrics").where("decile is null");
+    java.util.function.BiFunction<String, String, Double> value =
+        (model, metric) ->
+            metrics
+                .where("model = '" + model + "' and metric = '" + metric + "'")
+                .first()
+                .<Double>getAs("value");
+    String lr = "logistic-regression";
+    String base = "recency-baseline";
+    assertThat(value.apply(lr, "auc_roc")).isGreaterThan(value.apply(base, "auc_roc") + 0.03);
+    assertThat(value.apply(lr, "log_loss")).isLessThan(value.apply(base, "log_loss"));
+    assertThat(value.apply(lr, "brier_score")).isLessThan(value.apply(base, "brier_score"));
+    assertThat(value.apply(lr, "examples")).isGreaterThan(500.0);
+
+    var scores = published(spark, out, "churn_scores");
+    var active =
+        published(spark, out, "churn_rates")
+            .orderBy(org.apache.spark.sql.functions.col("period_start").desc())
+            .first();
+    assertThat(scores.count())
+        .isEqualTo(scores.select("customer_id").distinct().count())
+        .isEqualTo(active.<Long>getAs("customers_at_end"));
+    assertThat(scores.where("churn_probability <= 0 or churn_probability >= 1").count()).isZero();
+    assertThat(scores.select("risk_decile").distinct().count()).isEqualTo(10);
+  }
+
+  /** {@code score} applies the saved model without training: the same scores as the run's. */
+  @Test
+  void scoreAppliesTheSavedModel(SparkSession spark, @TempDir Path scored) {
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    String model = out.resolve("_models/churn_risk/as_of=" + AS_OF).toString();
+    assertThat(cli(args("score", scored, "--as-of", AS_OF, "--model", model), captured))
+        .as(captured.toString(StandardCharsets.UTF_8))
+        .isZero();
+    io.tenure.testing.Tables.assertApproximatelyEqual(
+        published(spark, out, "churn_scores"), published(spark, scored, "churn_scores"), 1e-12);
+    assertThat(scored.resolve("churn_model_metrics")).doesNotExist();
+    assertThat(scored.resolve("cohort_retention")).doesNotExist();
+
+    var missing =
+        io.tenure.testing.CliRun.of(
+            args("score", scored, "--as-of", AS_OF, "--model", scored.resolve("none").toString()));
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("Cannot load a churn-risk model from");
   }
 
   static org.apache.spark.sql.Dataset<Row> published(SparkSession spark, Path root, String table) {
@@ -212,7 +272,11 @@ class EndToEndTest {
               "customer_time_with_customer",
               "service_kpis",
               "nps_by_group",
-              "retention_drivers")) {
+              "retention_drivers",
+              "survival_curves",
+              "survival_summary",
+              "churn_scores",
+              "churn_model_metrics")) {
         String glob = out.resolve(table) + "/*/*.parquet";
         try (ResultSet rs =
             s.executeQuery(
