@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class OutputContractsTest {
   private static final Map<String, String> DOC_TYPES =
       Map.of(
+          "array<string>", "array<string>",
           "bigint", "long",
           "int", "int",
           "double", "double",
