@@ -80,6 +80,11 @@ public final class RunContext {
         .orElseGet(() -> InputReader.emptyCanonical(spark, TableKind.INTERACTIONS));
   }
 
+  /** Runs {@code body} as a logged stage (its duration in the stage log, progress while long). */
+  public <T> T stage(String name, String description, java.util.function.Supplier<T> body) {
+    return Stages.run(spark, name, description, body);
+  }
+
   /**
    * Keeps {@code rows} in the run's work area (a logged stage) and returns the kept rows: for an
    * intermediate a family reads several times.

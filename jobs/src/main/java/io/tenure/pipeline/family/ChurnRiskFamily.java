@@ -117,18 +117,31 @@ public final class ChurnRiskFamily implements TableFamily {
             ChurnRiskModel.WEIGHT,
             ChurnRiskModel.weight(s.balanceClasses(), trainCounts[1], trainCounts[0]));
     PipelineModel model =
-        ChurnRiskModel.fit(weighted, ChurnFeatures.NAMES, s.model(), s.maxIterations());
+        run.stage(
+            "churn_model:fit",
+            "Fit the churn-risk model",
+            () -> ChurnRiskModel.fit(weighted, ChurnFeatures.NAMES, s.model(), s.maxIterations()));
     PipelineModel baseline =
-        ChurnRiskModel.fit(
-            weighted,
-            List.of("recency_days"),
-            ChurnRiskSettings.Model.LOGISTIC_REGRESSION,
-            s.maxIterations());
+        run.stage(
+            "churn_baseline:fit",
+            "Fit the recency-only baseline",
+            () ->
+                ChurnRiskModel.fit(
+                    weighted,
+                    List.of("recency_days"),
+                    ChurnRiskSettings.Model.LOGISTIC_REGRESSION,
+                    s.maxIterations()));
 
     stageScores(run, staging, model, all, s);
     List<Row> rows = new ArrayList<>();
-    addMetrics(rows, s.model().key(), ModelQuality.of(ChurnRiskModel.score(model, test)));
-    addMetrics(rows, BASELINE, ModelQuality.of(ChurnRiskModel.score(baseline, test)));
+    run.stage(
+        "churn_model:evaluate",
+        "Evaluate the model and the baseline on the evaluation cutoff",
+        () -> {
+          addMetrics(rows, s.model().key(), ModelQuality.of(ChurnRiskModel.score(model, test)));
+          addMetrics(rows, BASELINE, ModelQuality.of(ChurnRiskModel.score(baseline, test)));
+          return null;
+        });
     for (String m : List.of(s.model().key(), BASELINE)) {
       rows.add(
           RowFactory.create(
