@@ -46,7 +46,18 @@ public final class ModelQuality {
   private ModelQuality() {}
 
   /** The metrics of one model on its scored evaluation examples (a handful of driver rows). */
-  public static List<Row> of(Dataset<Row> scored) {
+  public static List<Row> of(Dataset<Row> scoredRows) {
+    // Read five times below (totals, two curves, deciles fit and apply): score once.
+    Dataset<Row> scored =
+        scoredRows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+    try {
+      return metrics(scored);
+    } finally {
+      scored.unpersist();
+    }
+  }
+
+  private static List<Row> metrics(Dataset<Row> scored) {
     Column y = col(ChurnRiskModel.LABEL);
     Column p = least(greatest(col(ChurnRiskModel.PROBABILITY), lit(EPS)), lit(1 - EPS));
     Row whole =
