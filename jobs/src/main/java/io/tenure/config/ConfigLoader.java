@@ -128,6 +128,18 @@ public final class ConfigLoader {
       throw Errors.config(origin, "tenure.output.path", "the output path is required");
     }
     String outputPath = r.string("output.path");
+    Optional<JdbcSettings> jdbc =
+        t.getIsNull("output.jdbc.url")
+            ? Optional.empty()
+            : Optional.of(
+                r.build(
+                    "output.jdbc.url",
+                    () ->
+                        new JdbcSettings(
+                            r.string("output.jdbc.url"),
+                            r.string("output.jdbc.user"),
+                            r.string("output.jdbc.password-env"),
+                            r.string("output.jdbc.schema"))));
     TenureSettings.LockSettings lock =
         r.build(
             "output.lock-lease",
@@ -236,6 +248,7 @@ public final class ConfigLoader {
     return new TenureSettings(
         inputs,
         outputPath,
+        jdbc,
         lock,
         zone,
         naiveZone,

@@ -17,6 +17,7 @@ import java.util.Optional;
  *
  * @param inputs the configured input tables; transactions is always present
  * @param outputPath the root directory of the output tables
+ * @param jdbc publish the newest tables to PostgreSQL too, when present
  * @param zone business time zone: period boundaries are local midnights in this zone
  * @param naiveInputZone the zone that timestamps without time zone (TIMESTAMP_NTZ, or strings
  *     without an offset) are read in
@@ -37,6 +38,7 @@ import java.util.Optional;
 public record TenureSettings(
     Map<TableKind, InputSettings> inputs,
     String outputPath,
+    Optional<JdbcSettings> jdbc,
     LockSettings lock,
     ZoneId zone,
     ZoneId naiveInputZone,
@@ -61,6 +63,7 @@ public record TenureSettings(
       throw new IllegalArgumentException("the transactions or the interactions input is required");
     }
     Objects.requireNonNull(outputPath, "outputPath");
+    Objects.requireNonNull(jdbc, "jdbc");
     Objects.requireNonNull(lock, "lock");
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(naiveInputZone, "naiveInputZone");
@@ -94,6 +97,7 @@ public record TenureSettings(
     return new TenureSettings(
         inputs,
         outputPath,
+        jdbc,
         lock,
         zone,
         naiveInputZone,
@@ -117,6 +121,7 @@ public record TenureSettings(
     return new TenureSettings(
         inputs,
         outputPath,
+        jdbc,
         lock,
         zone,
         naiveInputZone,
