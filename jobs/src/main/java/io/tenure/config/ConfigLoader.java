@@ -140,6 +140,21 @@ public final class ConfigLoader {
                             r.string("output.jdbc.user"),
                             r.string("output.jdbc.password-env"),
                             r.string("output.jdbc.schema"))));
+    Optional<IcebergSettings> iceberg =
+        !r.bool("output.iceberg.enabled")
+            ? Optional.empty()
+            : Optional.of(
+                r.build(
+                    "output.iceberg",
+                    () ->
+                        new IcebergSettings(
+                            r.string("output.iceberg.catalog"),
+                            t.getIsNull("output.iceberg.warehouse")
+                                ? Optional.of(outputPath + "/_iceberg")
+                                : Optional.of(r.string("output.iceberg.warehouse"))
+                                    .filter(w -> !w.equals("spark-conf")),
+                            r.string("output.iceberg.namespace"),
+                            r.duration("output.iceberg.snapshot-retention"))));
     TenureSettings.LockSettings lock =
         r.build(
             "output.lock-lease",
@@ -249,6 +264,7 @@ public final class ConfigLoader {
         inputs,
         outputPath,
         jdbc,
+        iceberg,
         lock,
         zone,
         naiveZone,

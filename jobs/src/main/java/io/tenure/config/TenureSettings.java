@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param inputs the configured input tables; transactions is always present
  * @param outputPath the root directory of the output tables
  * @param jdbc publish the newest tables to PostgreSQL too, when present
+ * @param iceberg publish the tables as Iceberg tables in a catalog too, when present
  * @param zone business time zone: period boundaries are local midnights in this zone
  * @param naiveInputZone the zone that timestamps without time zone (TIMESTAMP_NTZ, or strings
  *     without an offset) are read in
@@ -39,6 +40,7 @@ public record TenureSettings(
     Map<TableKind, InputSettings> inputs,
     String outputPath,
     Optional<JdbcSettings> jdbc,
+    Optional<IcebergSettings> iceberg,
     LockSettings lock,
     ZoneId zone,
     ZoneId naiveInputZone,
@@ -64,6 +66,7 @@ public record TenureSettings(
     }
     Objects.requireNonNull(outputPath, "outputPath");
     Objects.requireNonNull(jdbc, "jdbc");
+    Objects.requireNonNull(iceberg, "iceberg");
     Objects.requireNonNull(lock, "lock");
     Objects.requireNonNull(zone, "zone");
     Objects.requireNonNull(naiveInputZone, "naiveInputZone");
@@ -98,6 +101,7 @@ public record TenureSettings(
         inputs,
         outputPath,
         jdbc,
+        iceberg,
         lock,
         zone,
         naiveInputZone,
@@ -122,6 +126,7 @@ public record TenureSettings(
         inputs,
         outputPath,
         jdbc,
+        iceberg,
         lock,
         zone,
         naiveInputZone,

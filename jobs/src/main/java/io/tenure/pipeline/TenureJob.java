@@ -3,6 +3,7 @@ package io.tenure.pipeline;
 import io.tenure.config.TenureSettings;
 import io.tenure.errors.Errors;
 import io.tenure.errors.TenureException;
+import io.tenure.io.IcebergPublisher;
 import io.tenure.io.JdbcPublisher;
 import io.tenure.io.OutputWriter;
 import io.tenure.io.Pseudonymiser;
@@ -102,6 +103,26 @@ public final class TenureJob {
         lock.verify();
         String manifest =
             Stages.run(spark, "publish", "Publish outputs", () -> writer.publish(json).toString());
+        settings
+            .iceberg()
+            .ifPresent(
+                iceberg ->
+                    Stages.run(
+                        spark,
+                        "publish:iceberg",
+                        "Publish the Iceberg tables",
+                        () -> {
+                          IcebergPublisher.publish(
+                              spark,
+                              iceberg,
+                              settings.outputPath(),
+                              p.asOf(),
+                              MetricFamily.allTables().stream()
+                                  .filter(t -> outputs.containsKey(t.name()))
+                                  .map(t -> new IcebergPublisher.Table(t.name(), t.description()))
+                                  .toList());
+                          return null;
+                        }));
         settings
             .jdbc()
             .ifPresent(
