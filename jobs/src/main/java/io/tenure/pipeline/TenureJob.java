@@ -3,8 +3,6 @@ package io.tenure.pipeline;
 import io.tenure.config.TenureSettings;
 import io.tenure.errors.Errors;
 import io.tenure.errors.TenureException;
-import io.tenure.io.IcebergPublisher;
-import io.tenure.io.JdbcPublisher;
 import io.tenure.io.OutputWriter;
 import io.tenure.io.Pseudonymiser;
 import io.tenure.io.ReadFailures;
@@ -34,7 +32,7 @@ public final class TenureJob {
   private final TenureSettings settings;
   private final FamilySelection families;
   private final Optional<Pseudonymiser> pseudonymiser;
-  private final Optional<String> jdbcPassword;
+  private final PublishTargets targets;
 
   public TenureJob(SparkSession spark, TenureSettings settings, Set<MetricFamily> selected) {
     this(spark, settings, selected, System::getenv);
@@ -50,7 +48,7 @@ public final class TenureJob {
       UnaryOperator<String> environment) {
     this.spark = spark;
     this.pseudonymiser = Pseudonymiser.from(settings.privacy(), environment);
-    this.jdbcPassword = settings.jdbc().map(j -> password(j.passwordEnv(), environment));
+    this.targets = new PublishTargets(spark, settings, environment);
     this.settings = settings;
     this.families = FamilySelection.of(settings, selected);
     Stages.progressInterval = settings.progressInterval();
@@ -103,46 +101,7 @@ public final class TenureJob {
         lock.verify();
         String manifest =
             Stages.run(spark, "publish", "Publish outputs", () -> writer.publish(json).toString());
-        settings
-            .iceberg()
-            .ifPresent(
-                iceberg ->
-                    Stages.run(
-                        spark,
-                        "publish:iceberg",
-                        "Publish the Iceberg tables",
-                        () -> {
-                          IcebergPublisher.publish(
-                              spark,
-                              iceberg,
-                              settings.outputPath(),
-                              p.asOf(),
-                              MetricFamily.allTables().stream()
-                                  .filter(t -> outputs.containsKey(t.name()))
-                                  .map(t -> new IcebergPublisher.Table(t.name(), t.description()))
-                                  .toList());
-                          return null;
-                        }));
-        settings
-            .jdbc()
-            .ifPresent(
-                jdbc ->
-                    Stages.run(
-                        spark,
-                        "publish:jdbc",
-                        "Publish the newest tables to the database",
-                        () ->
-                            JdbcPublisher.publish(
-                                spark,
-                                jdbc,
-                                jdbcPassword.orElseThrow(),
-                                settings.outputPath(),
-                                MetricFamily.allTables().stream()
-                                    .map(
-                                        t ->
-                                            new JdbcPublisher.Table(
-                                                t.name(), t.key(), t.description()))
-                                    .toList())));
+        targets.publish(p.asOf(), outputs.keySet());
         return new RunResult(
             p.asOf(), p.profiles(), outputs, families.skipped(), manifest, duration);
       } catch (RuntimeException e) {
@@ -150,20 +109,6 @@ public final class TenureJob {
         throw e;
       }
     }
-  }
-
-  /** The database password from its environment variable; unset is a configuration error. */
-  private static String password(String variable, UnaryOperator<String> environment) {
-    String value = environment.apply(variable);
-    if (value == null || value.isEmpty()) {
-      throw Errors.configKey(
-          "tenure.output.jdbc.password-env",
-          "the environment variable "
-              + variable
-              + " that should hold the database password is not set. Set it, or set"
-              + " output.jdbc.url = null");
-    }
-    return value;
   }
 
   private Void computeAll(RunContext run, PreparedInputs p, Publication publication) {
