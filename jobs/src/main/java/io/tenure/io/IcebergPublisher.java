@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class IcebergPublisher {
   public static final String LATEST = "_latest";
+  private static final String ACCEPT_ANY_SCHEMA = "write.spark.accept-any-schema";
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
 
   /** A table to publish, with its description (the table comment). */
@@ -58,10 +59,17 @@ public final class IcebergPublisher {
           rows.writeTo(ident)
               .partitionedBy(col("as_of"))
               .tableProperty("format-version", "2")
+              .tableProperty(ACCEPT_ANY_SCHEMA, "true")
               .create();
           spark.sql("COMMENT ON TABLE " + ident + " IS " + literal(t.description()));
         } else {
-          rows.writeTo(ident).overwritePartitions();
+          // A newer Tenure may add columns: the table evolves (older rows read them as null).
+          spark.sql(
+              "ALTER TABLE " + ident + " SET TBLPROPERTIES ('" + ACCEPT_ANY_SCHEMA + "' = 'true')");
+          rows.select(inTableOrder(spark.table(ident).columns(), rows.columns()))
+              .writeTo(ident)
+              .option("mergeSchema", "true")
+              .overwritePartitions();
         }
         java.sql.Date newest = spark.table(ident).agg(max(col("as_of"))).first().getDate(0);
         // An empty table (no quarantined rows in any run) has no newest date.
@@ -92,7 +100,7 @@ public final class IcebergPublisher {
    * Registers {@code settings.catalog()} as an Iceberg catalog over a file-based warehouse, unless
    * the Spark configuration already defines that catalog (a JDBC or REST catalog).
    */
-  static void registerCatalog(SparkSession spark, IcebergSettings settings) {
+  public static void registerCatalog(SparkSession spark, IcebergSettings settings) {
     String key = "spark.sql.catalog." + settings.catalog();
     if (spark.conf().getOption(key).isDefined()) {
       return;
@@ -109,6 +117,19 @@ public final class IcebergPublisher {
     spark.conf().set(key, "org.apache.iceberg.spark.SparkCatalog");
     spark.conf().set(key + ".type", "hadoop");
     spark.conf().set(key + ".warehouse", settings.warehouse().get());
+  }
+
+  /** The table's columns first, in its order (Iceberg checks it), then any new ones. */
+  private static org.apache.spark.sql.Column[] inTableOrder(String[] table, String[] data) {
+    java.util.LinkedHashSet<String> order = new java.util.LinkedHashSet<>();
+    java.util.Set<String> present = java.util.Set.of(data);
+    for (String c : table) {
+      if (present.contains(c)) {
+        order.add(c);
+      }
+    }
+    order.addAll(java.util.Arrays.asList(data));
+    return order.stream().map(c -> col(c)).toArray(org.apache.spark.sql.Column[]::new);
   }
 
   private static String literal(String text) {

@@ -3,7 +3,9 @@ package io.tenure.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tenure.config.ConfigLoader;
+import io.tenure.config.IcebergSettings;
 import io.tenure.config.TenureSettings;
+import io.tenure.io.IcebergPublisher;
 import io.tenure.testing.Rows;
 import io.tenure.testing.SparkExtension;
 import java.io.File;
@@ -80,7 +82,35 @@ class IcebergPublishTest {
 
   @Test
   void tablesByNameSnapshotsPerRunLatestAndExpiry(SparkSession spark) throws Exception {
+    // As an older Tenure would have left it: churn_reasons without its last column.
+    IcebergPublisher.registerCatalog(
+        spark,
+        new IcebergSettings(
+            "tenure_test",
+            java.util.Optional.of(out.resolve("_iceberg").toString()),
+            "tenure",
+            java.time.Duration.ofDays(7)));
+    spark.sql("create namespace if not exists tenure_test.tenure");
+    spark.sql(
+        "create table tenure_test.tenure.churn_reasons (period_start date, churn_type string,"
+            + " reason string, as_of date) using iceberg partitioned by (as_of)");
     run("2024-09-30", "7d");
+    // Columns the old table lacked are added at the end; older rows read them as null.
+    List<String> expected =
+        new java.util.ArrayList<>(List.of("period_start", "churn_type", "reason", "as_of"));
+    for (String c :
+        spark
+            .read()
+            .parquet(out.resolve("churn_reasons").resolve("as_of=2024-09-30").toString())
+            .columns()) {
+      if (!expected.contains(c)) {
+        expected.add(c);
+      }
+    }
+    assertThat(expected).hasSizeGreaterThan(4);
+    assertThat(spark.table("tenure_test.tenure.churn_reasons").columns())
+        .as("the table evolved to the current columns")
+        .containsExactlyElementsOf(expected);
     List<String> september = parquet(spark, "churn_rates", "2024-09-30");
     assertThat(Rows.sorted(spark.sql("select * from tenure_test.tenure.churn_rates")))
         .isEqualTo(september);
