@@ -33,8 +33,11 @@ public final class IcebergPublisher {
   private static final String ACCEPT_ANY_SCHEMA = "write.spark.accept-any-schema";
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
 
-  /** A table to publish, with its description (the table comment). */
-  public record Table(String name, String description) {}
+  /**
+   * A table to publish, with its description (the table comment) and column descriptions (column
+   * comments; columns without one are left without).
+   */
+  public record Table(String name, String description, java.util.Map<String, String> columns) {}
 
   private IcebergPublisher() {}
 
@@ -78,6 +81,7 @@ public final class IcebergPublisher {
               .tableProperty("comment", t.description() + " (the newest as-of date only)")
               .createOrReplace();
         }
+        describeColumns(spark, ident, t.columns());
         expire(spark, ident, settings.snapshotRetention());
         if (spark.catalog().tableExists(ident + LATEST)) {
           expire(spark, ident + LATEST, settings.snapshotRetention());
@@ -117,6 +121,24 @@ public final class IcebergPublisher {
     spark.conf().set(key, "org.apache.iceberg.spark.SparkCatalog");
     spark.conf().set(key + ".type", "hadoop");
     spark.conf().set(key + ".warehouse", settings.warehouse().get());
+  }
+
+  /** Sets the column comments that differ from {@code docs}, in one schema change. */
+  private static void describeColumns(
+      SparkSession spark, String ident, java.util.Map<String, String> docs) throws Exception {
+    org.apache.iceberg.Table table = Spark3Util.loadIcebergTable(spark, ident);
+    org.apache.iceberg.UpdateSchema update = table.updateSchema();
+    boolean changed = false;
+    for (org.apache.iceberg.types.Types.NestedField f : table.schema().columns()) {
+      String doc = docs.get(f.name());
+      if (doc != null && !doc.equals(f.doc())) {
+        update.updateColumnDoc(f.name(), doc);
+        changed = true;
+      }
+    }
+    if (changed) {
+      update.commit();
+    }
   }
 
   /** The table's columns first, in its order (Iceberg checks it), then any new ones. */

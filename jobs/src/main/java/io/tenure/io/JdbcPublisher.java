@@ -45,8 +45,10 @@ public final class JdbcPublisher {
    *
    * @param key the columns that identify a row (a unique index); empty for none
    * @param description becomes the table's comment
+   * @param columns column → description, the column comments
    */
-  public record Table(String name, List<String> key, String description) {}
+  public record Table(
+      String name, List<String> key, String description, Map<String, String> columns) {}
 
   private JdbcPublisher() {}
 
@@ -101,6 +103,12 @@ public final class JdbcPublisher {
                   + (nullsNotDistinct ? " NULLS NOT DISTINCT" : ""));
         }
         execute(c, "COMMENT ON TABLE " + staged + " IS " + literal(t.description()));
+        for (String column : rows.columns()) {
+          String doc = t.columns().get(column);
+          if (doc != null) {
+            execute(c, "COMMENT ON COLUMN " + staged + "." + column + " IS " + literal(doc));
+          }
+        }
         published.put(t.name(), asOf.get());
       }
       swap(c, settings.schema(), published.keySet().stream().toList(), tables);

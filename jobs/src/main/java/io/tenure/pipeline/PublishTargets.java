@@ -20,6 +20,7 @@ final class PublishTargets {
   private final SparkSession spark;
   private final TenureSettings settings;
   private final Optional<String> jdbcPassword;
+  private final java.util.Map<String, java.util.Map<String, String>> columnDocs = ColumnDocs.load();
 
   PublishTargets(SparkSession spark, TenureSettings settings, UnaryOperator<String> environment) {
     this.spark = spark;
@@ -45,7 +46,10 @@ final class PublishTargets {
                           asOf,
                           MetricFamily.allTables().stream()
                               .filter(t -> written.contains(t.name()))
-                              .map(t -> new IcebergPublisher.Table(t.name(), t.description()))
+                              .map(
+                                  t ->
+                                      new IcebergPublisher.Table(
+                                          t.name(), t.description(), columns(t.name())))
                               .toList());
                       return null;
                     }));
@@ -66,8 +70,13 @@ final class PublishTargets {
                             MetricFamily.allTables().stream()
                                 .map(
                                     t ->
-                                        new JdbcPublisher.Table(t.name(), t.key(), t.description()))
+                                        new JdbcPublisher.Table(
+                                            t.name(), t.key(), t.description(), columns(t.name())))
                                 .toList())));
+  }
+
+  private java.util.Map<String, String> columns(String table) {
+    return columnDocs.getOrDefault(table, java.util.Map.of());
   }
 
   /** The database password from its environment variable; unset is a configuration error. */

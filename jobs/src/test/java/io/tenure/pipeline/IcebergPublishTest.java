@@ -126,6 +126,14 @@ class IcebergPublishTest {
                   .properties()
                   .get("comment"))
           .isEqualTo(MetricFamily.CHURN_RATES.family().tables().get(0).description());
+      // Column comments come from docs/tables.md.
+      assertThat(
+              catalog
+                  .loadTable(TableIdentifier.of("tenure", "churn_reasons"))
+                  .schema()
+                  .findField("churn_type")
+                  .doc())
+          .isEqualTo("`voluntary`, `involuntary`, `unspecified`, `inactivity`");
     }
 
     // A rerun replaces the date's rows in a new snapshot.

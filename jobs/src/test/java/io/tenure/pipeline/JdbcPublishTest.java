@@ -139,6 +139,12 @@ class JdbcPublishTest {
         .contains("(period_start)");
     assertThat(list("select obj_description('tenure.churn_rates'::regclass)"))
         .containsExactly(MetricFamily.CHURN_RATES.family().tables().get(0).description());
+    assertThat(
+            list(
+                "select col_description('tenure.churn_reasons'::regclass, ordinal_position::int)"
+                    + " from information_schema.columns where table_schema = 'tenure'"
+                    + " and table_name = 'churn_reasons' and column_name = 'churn_type'"))
+        .containsExactly("`voluntary`, `involuntary`, `unspecified`, `inactivity`");
 
     // Publishing the same output again gives the same tables, and leaves nothing behind.
     run("2024-09-30");
