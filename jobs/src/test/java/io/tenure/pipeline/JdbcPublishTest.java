@@ -80,6 +80,48 @@ class JdbcPublishTest {
         .execute();
   }
 
+  /** A run in its own JVM that halts inside the database swap, before its commit. */
+  private static Process killedInTheSwap(String asOf) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg :
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
+        cmd.add(arg);
+      }
+    }
+    cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path")));
+    cmd.add("-Dtenure.fault.halt-at=jdbc:before-commit");
+    cmd.add("io.tenure.cli.TenureCli");
+    cmd.addAll(
+        List.of(
+            "run",
+            "--conf",
+            EndToEndTest.CONF,
+            "--as-of",
+            asOf,
+            "--only",
+            "churn_rates",
+            "-D",
+            "base-dir=" + EndToEndTest.ROOT,
+            "-D",
+            "output.path=" + out,
+            "-D",
+            "output.jdbc.url=" + pg.url(),
+            "-D",
+            "inputs.interactions.path=null",
+            "-D",
+            "inputs.customers.path=null",
+            "-D",
+            "spark.conf.spark.ui.enabled=false"));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(out.resolve("killed-run.log").toFile());
+    pb.environment().put("TENURE_JDBC_PASSWORD", "unused-with-trust");
+    return pb.start();
+  }
+
   private static Connection db() throws Exception {
     Properties p = new Properties();
     p.setProperty("user", "tenure");
@@ -161,6 +203,14 @@ class JdbcPublishTest {
     } finally {
       System.clearProperty("tenure.fault.fail-table");
     }
+    assertThat(rows(spark, "churn_rates")).isEqualTo(september);
+    assertThat(rows(spark, "churn_reasons"))
+        .isEqualTo(parquet(spark, "churn_reasons", "2024-09-30"));
+
+    // A run killed (kill -9) inside the swap transaction, after renaming, before the commit: the
+    // server rolls the transaction back; the live tables stay September's.
+    Process killed = killedInTheSwap("2024-12-31");
+    assertThat(killed.waitFor()).isEqualTo(137);
     assertThat(rows(spark, "churn_rates")).isEqualTo(september);
     assertThat(rows(spark, "churn_reasons"))
         .isEqualTo(parquet(spark, "churn_reasons", "2024-09-30"));
