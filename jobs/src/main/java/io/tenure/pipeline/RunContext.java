@@ -93,7 +93,11 @@ public final class RunContext {
     return Stages.run(spark, name + ":keep", description, () -> work.keep(name, rows));
   }
 
-  /** The daily activity base; its customer-days are kept once for every family that reads them. */
+  /**
+   * The daily activity base; its customer-days and its customers (first purchase and attributes)
+   * are kept once for every family that reads them: cohorts, NPS by group and survival each read
+   * the customers, which would otherwise aggregate every purchase again.
+   */
   public ActivityBase activityBase() {
     if (activityBase == null) {
       ActivityBase built =
@@ -104,7 +108,13 @@ public final class RunContext {
               "customer_days:keep",
               "Keep the daily activity base",
               () -> work.keep("customer_days", built.customerDays()));
-      activityBase = new ActivityBase(days, built.customers(), built.firstChannels());
+      Dataset<Row> customers =
+          Stages.run(
+              spark,
+              "customers_base:keep",
+              "Keep the customers' first purchases and attributes",
+              () -> work.keep("customers_base", built.customers()));
+      activityBase = new ActivityBase(days, customers, built.firstChannels());
     }
     return activityBase;
   }
