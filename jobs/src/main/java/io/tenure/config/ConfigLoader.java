@@ -128,33 +128,8 @@ public final class ConfigLoader {
       throw Errors.config(origin, "tenure.output.path", "the output path is required");
     }
     String outputPath = r.string("output.path");
-    Optional<JdbcSettings> jdbc =
-        t.getIsNull("output.jdbc.url")
-            ? Optional.empty()
-            : Optional.of(
-                r.build(
-                    "output.jdbc.url",
-                    () ->
-                        new JdbcSettings(
-                            r.string("output.jdbc.url"),
-                            r.string("output.jdbc.user"),
-                            r.string("output.jdbc.password-env"),
-                            r.string("output.jdbc.schema"))));
-    Optional<IcebergSettings> iceberg =
-        !r.bool("output.iceberg.enabled")
-            ? Optional.empty()
-            : Optional.of(
-                r.build(
-                    "output.iceberg",
-                    () ->
-                        new IcebergSettings(
-                            r.string("output.iceberg.catalog"),
-                            t.getIsNull("output.iceberg.warehouse")
-                                ? Optional.of(outputPath + "/_iceberg")
-                                : Optional.of(r.string("output.iceberg.warehouse"))
-                                    .filter(w -> !w.equals("spark-conf")),
-                            r.string("output.iceberg.namespace"),
-                            r.duration("output.iceberg.snapshot-retention"))));
+    Optional<JdbcSettings> jdbc = OutputConfig.jdbc(t, r);
+    Optional<IcebergSettings> iceberg = OutputConfig.iceberg(t, r, outputPath);
     TenureSettings.LockSettings lock =
         r.build(
             "output.lock-lease",
