@@ -113,7 +113,7 @@ public final class KaplanMeier {
    *
    * @param curves the output of {@link #curves}
    */
-  public static Dataset<Row> summary(Dataset<Row> subjects, Dataset<Row> curves, int horizon) {
+  public static Dataset<Row> summary(Dataset<Row> curves, int horizon) {
     WindowSpec group = Window.partitionBy(GROUP_TYPE, GROUP_VALUE);
     Dataset<Row> bounded =
         curves
@@ -140,7 +140,7 @@ public final class KaplanMeier {
                 sum(col("area")).plus(min(least(col("first_time"), tau))).as("rmst"),
                 max(tau).as("rmst_horizon"));
     return perGroup
-        .join(logRank(subjects), Outputs.using(GROUP_TYPE, GROUP_VALUE), "left")
+        .join(logRank(curves), Outputs.using(GROUP_TYPE, GROUP_VALUE), "left")
         .select(
             col(GROUP_TYPE),
             col(GROUP_VALUE),
@@ -160,8 +160,15 @@ public final class KaplanMeier {
    * which any subject of the type had an event: O = Σ d_g, E = Σ d n_g / n, V = Σ n_g (n − n_g) d
    * (n − d) / (n² (n − 1)), χ² = (O − E)² / V. With two groups this is the usual two-sample test.
    */
-  static Dataset<Row> logRank(Dataset<Row> subjects) {
-    Dataset<Row> perGroup = counts(subjects);
+  static Dataset<Row> logRank(Dataset<Row> curves) {
+    // The curves already count each group's subjects per time: no second pass over subjects.
+    Dataset<Row> perGroup =
+        curves.select(
+            col(GROUP_TYPE),
+            col(GROUP_VALUE),
+            col(TIME),
+            col("events").plus(col("censored")).as("subjects"),
+            col("events"));
     Dataset<Row> perType =
         perGroup
             .groupBy(GROUP_TYPE, TIME)

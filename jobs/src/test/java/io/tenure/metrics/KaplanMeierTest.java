@@ -116,7 +116,7 @@ class KaplanMeierTest {
   void mediansRestrictedMeansAndTheLogRankTest(SparkSession spark) {
     Dataset<Row> subjects = gehan(spark);
     List<Row> summary =
-        KaplanMeier.summary(subjects, KaplanMeier.curves(subjects), 35)
+        KaplanMeier.summary(KaplanMeier.curves(subjects), 35)
             .orderBy("group_value")
             .collectAsList();
     Row treated = summary.get(0);
@@ -162,8 +162,7 @@ class KaplanMeierTest {
         .isEqualTo(
             "[[all-censored,3,3,1.0,0.0,null,null], [all-censored,5,2,1.0,0.0,null,null],"
                 + " [one,4,1,0.0,null,null,null]]");
-    List<Row> summary =
-        KaplanMeier.summary(subjects, curves, 12).orderBy("group_value").collectAsList();
+    List<Row> summary = KaplanMeier.summary(curves, 12).orderBy("group_value").collectAsList();
     // Never below one half: no median; S = 1 up to the last time 5.
     assertThat(summary.get(0).toString()).startsWith("[cohort,all-censored,3,0,3,null,5.0,5,");
     // The single subject died at 4: S = 1 until 4, then 0 to the horizon.

@@ -61,7 +61,7 @@ public final class SurvivalFamily implements TableFamily {
         staging.stage(CURVES, KaplanMeier.curves(subjects).select(withUnit(unit, CURVES)));
     staging.stage(
         SUMMARY,
-        KaplanMeier.summary(subjects, curves, s.survival().rmstHorizon())
+        KaplanMeier.summary(curves, s.survival().rmstHorizon())
             .withColumnRenamed("subjects", "customers")
             .select(withUnit(unit, SUMMARY)));
   }
