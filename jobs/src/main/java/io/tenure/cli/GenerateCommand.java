@@ -41,6 +41,14 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory.")
   String out;
 
+  @Option(
+      names = "--partitioned",
+      description =
+          "Lay transactions, cancellations and interactions out by event date"
+              + " (<table>/date=yyyy-MM-dd/), the layout --incremental runs read; set"
+              + " partition-column = \"date\" on those inputs.")
+  boolean partitioned;
+
   @Override
   public Integer call() {
     SampleGenerator generator = new SampleGenerator(customers, seed, start, days);
@@ -48,7 +56,11 @@ final class GenerateCommand implements Callable<Integer> {
         "tenure-generate",
         Map.of(),
         spark -> {
-          generator.write(spark, out);
+          if (partitioned) {
+            generator.writePartitioned(spark, out);
+          } else {
+            generator.write(spark, out);
+          }
           return null;
         });
     System.out.printf(

@@ -30,6 +30,21 @@ final class RunCommand implements Callable<Integer> {
               + " time_with_customer, service_kpis, retention_drivers, survival, churn_risk.")
   List<String> only = new ArrayList<>();
 
+  @Option(
+      names = "--incremental",
+      description =
+          "Read only the input partitions that can have changed since the last run (inputs with"
+              + " a partition-column), the rest from the state kept under the output path; the"
+              + " tables equal a full run's. Needs --as-of. For daily runs.")
+  boolean incremental;
+
+  @Option(
+      names = "--rebuild-state",
+      description =
+          "With --incremental: read every partition again and write a new state (after files"
+              + " arrived in partitions older than the late window).")
+  boolean rebuildState;
+
   @Override
   public Integer call() {
     TenureSettings settings = common.settings();
@@ -41,8 +56,20 @@ final class RunCommand implements Callable<Integer> {
         throw Errors.usage("Invalid --only: " + e.getMessage());
       }
     }
+    if (rebuildState && !incremental) {
+      throw Errors.usage(
+          "--rebuild-state rebuilds the state of --incremental runs: add --incremental.");
+    }
+    if (incremental && settings.asOf().isEmpty()) {
+      throw Errors.incrementalNeedsAsOf();
+    }
+    TenureJob.Mode mode =
+        !incremental
+            ? TenureJob.Mode.FULL
+            : rebuildState ? TenureJob.Mode.REBUILD_STATE : TenureJob.Mode.INCREMENTAL;
     RunResult result =
-        SparkSessions.with(settings, spark -> new TenureJob(spark, settings, families).execute());
+        SparkSessions.with(
+            settings, spark -> new TenureJob(spark, settings, families).mode(mode).execute());
     System.out.print(Summary.of(result, settings));
     System.out.flush();
     return 0;

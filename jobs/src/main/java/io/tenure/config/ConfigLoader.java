@@ -109,11 +109,17 @@ public final class ConfigLoader {
           t.getIsNull(base + ".filter")
               ? Optional.empty()
               : Optional.of(r.string(base + ".filter")).filter(f -> !f.isBlank());
+      Optional<String> partitionColumn =
+          t.getIsNull(base + ".partition-column")
+              ? Optional.empty()
+              : Optional.of(r.string(base + ".partition-column")).filter(f -> !f.isBlank());
       inputs.put(
           kind,
           r.build(
               base,
-              () -> new InputSettings(kind, path, format, options, columns, expressions, filter)));
+              () ->
+                  new InputSettings(
+                      kind, path, format, options, columns, expressions, filter, partitionColumn)));
     }
 
     if (!inputs.containsKey(TableKind.TRANSACTIONS)
@@ -255,6 +261,7 @@ public final class ConfigLoader {
         privacy,
         sparkConf,
         progress,
+        IncrementalSettings.read(t, r),
         digest(t));
   }
 
@@ -268,10 +275,12 @@ public final class ConfigLoader {
   }
 
   private static String digest(Config t) {
-    String canonical =
-        t.withoutPath("base-dir")
-            .root()
-            .render(ConfigRenderOptions.concise().setFormatted(false).setJson(true));
+    return sha256(t.withoutPath("base-dir").root());
+  }
+
+  /** SHA-256 of a configuration tree rendered as JSON (keys in a stable order), in hex. */
+  static String sha256(com.typesafe.config.ConfigValue tree) {
+    String canonical = tree.render(ConfigRenderOptions.concise().setFormatted(false).setJson(true));
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(md.digest(canonical.getBytes(StandardCharsets.UTF_8)));

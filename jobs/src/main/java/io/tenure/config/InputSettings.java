@@ -17,6 +17,8 @@ import java.util.Set;
  * @param expressions canonical column name to a Spark SQL expression over source columns
  * @param filter a Spark SQL condition over source columns: rows for which it is not true are left
  *     out of the run (counted in the manifest, not quarantined); empty = every row
+ * @param partitionColumn the source column of a {@code <path>/<column>=yyyy-MM-dd/} layout, which
+ *     incremental runs read partition by partition; empty = not partitioned
  */
 public record InputSettings(
     TableKind table,
@@ -25,7 +27,8 @@ public record InputSettings(
     Map<String, String> options,
     Map<String, String> columns,
     Map<String, String> expressions,
-    Optional<String> filter) {
+    Optional<String> filter,
+    Optional<String> partitionColumn) {
 
   public static final Set<String> FORMATS = Set.of("parquet", "csv", "orc");
 
@@ -40,6 +43,7 @@ public record InputSettings(
     columns = Map.copyOf(columns);
     expressions = Map.copyOf(expressions);
     Objects.requireNonNull(filter, "filter");
+    Objects.requireNonNull(partitionColumn, "partitionColumn");
   }
 
   /** The config key of the row filter, for messages. */

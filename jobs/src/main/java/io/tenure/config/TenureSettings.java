@@ -34,6 +34,7 @@ import java.util.Optional;
  * @param privacy pseudonymisation of customer ids in the outputs
  * @param sparkConf extra Spark settings applied to the session Tenure creates
  * @param progressInterval how often a running stage logs that it is still running (zero = never)
+ * @param incremental how incremental runs read the inputs and keep their state
  * @param digest SHA-256 of the resolved configuration, recorded in the run manifest
  */
 public record TenureSettings(
@@ -56,6 +57,7 @@ public record TenureSettings(
     PrivacySettings privacy,
     Map<String, String> sparkConf,
     java.time.Duration progressInterval,
+    IncrementalSettings incremental,
     String digest) {
 
   public TenureSettings {
@@ -80,6 +82,7 @@ public record TenureSettings(
     Objects.requireNonNull(churnRisk, "churnRisk");
     Objects.requireNonNull(quality, "quality");
     Objects.requireNonNull(privacy, "privacy");
+    Objects.requireNonNull(incremental, "incremental");
     sparkConf = Map.copyOf(sparkConf);
     if (progressInterval.isNegative()) {
       throw new IllegalArgumentException(
@@ -117,6 +120,7 @@ public record TenureSettings(
         privacy,
         sparkConf,
         progressInterval,
+        incremental,
         digest);
   }
 
@@ -142,6 +146,7 @@ public record TenureSettings(
         privacy,
         sparkConf,
         progressInterval,
+        incremental,
         digest);
   }
 

@@ -169,6 +169,25 @@ public final class Errors {
         e);
   }
 
+  /** A file of a partitioned input outside a {@code <column>=yyyy-MM-dd} directory. */
+  public static TenureException partitionLayout(
+      String table, String key, String column, String file, String problem) {
+    return new TenureException(
+        ExitCode.INVALID_INPUT,
+        String.format(
+            "Input table '%s' is configured as partitioned by '%s' (%s), but %s %s. Fix: lay the"
+                + " input out as <path>/%s=yyyy-MM-dd/<files> (docs/inputs.md), or set %s = null.",
+            table, column, key, file, problem, column, key),
+        null);
+  }
+
+  /** An incremental run needs an as-of date: it decides which state version to start from. */
+  public static TenureException incrementalNeedsAsOf() {
+    return usage(
+        "--incremental needs an as-of date (--as-of yyyy-MM-dd, or tenure.as-of): it decides which"
+            + " earlier run's state the run starts from.");
+  }
+
   public static TenureException schemaDrift(String table, String column, String where) {
     return new TenureException(
         ExitCode.INVALID_INPUT,

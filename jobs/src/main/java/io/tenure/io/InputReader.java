@@ -42,7 +42,15 @@ public final class InputReader {
 
   /** Reads one configured input: every source row, with its canonical columns typed. */
   public TypedInput read(InputSettings in) {
-    Dataset<Row> loaded = new SourceLoader(spark).load(in);
+    return read(in, Optional.empty());
+  }
+
+  /**
+   * Reads some data files of a configured input (an incremental run's partitions), or all of them
+   * when {@code files} is empty.
+   */
+  public TypedInput read(InputSettings in, Optional<List<String>> files) {
+    Dataset<Row> loaded = new SourceLoader(spark).load(in, files);
     ColumnTypes types = new ColumnTypes(settings.zone(), settings.naiveInputZone());
     List<String> rawColumns = sourceColumns(loaded);
     Dataset<Row> raw = UserExpressions.derive(loaded, in, rawColumns);

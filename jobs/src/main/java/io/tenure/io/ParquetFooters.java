@@ -43,10 +43,15 @@ final class ParquetFooters {
    */
   static Map<String, MessageType> read(InputSettings in, Configuration conf) {
     try {
-      return readAll(in, dataFiles(in.path(), conf).toArray(String[]::new), conf);
+      return read(in, dataFiles(in.path(), conf), conf);
     } catch (IOException e) {
       throw Errors.unreadableInput(in.table().key(), in.path(), in.table().configPath(), e);
     }
+  }
+
+  /** Reads the footers of the given data files of an input (an incremental run's partitions). */
+  static Map<String, MessageType> read(InputSettings in, List<String> files, Configuration conf) {
+    return readAll(in, files.toArray(String[]::new), conf);
   }
 
   /**

@@ -65,6 +65,14 @@ final class SourceLoader {
   }
 
   Dataset<Row> load(InputSettings in) {
+    return load(in, Optional.empty());
+  }
+
+  /**
+   * @param files when present, only these data files of the input (an incremental run's
+   *     partitions), read with the input's path as the base of the partition columns
+   */
+  Dataset<Row> load(InputSettings in, Optional<List<String>> files) {
     Map<String, String> options = new LinkedHashMap<>();
     boolean csv = in.format().equals("csv");
     if (csv) {
@@ -90,10 +98,23 @@ final class SourceLoader {
             });
     boolean parquet = in.format().equals("parquet");
     // Footers first: a corrupt file is named before Spark's own schema inference trips on it.
-    Map<String, MessageType> footers = parquet ? ParquetFooters.read(in, conf) : Map.of();
+    Map<String, MessageType> footers =
+        !parquet
+            ? Map.of()
+            : files
+                .map(f -> ParquetFooters.read(in, f, conf))
+                .orElseGet(() -> ParquetFooters.read(in, conf));
+    files.ifPresent(f -> options.put("basePath", in.path()));
     Dataset<Row> df;
     try {
-      df = spark.read().format(in.format()).options(options).load(in.path());
+      df =
+          files.isPresent()
+              ? spark
+                  .read()
+                  .format(in.format())
+                  .options(options)
+                  .load(files.get().toArray(String[]::new))
+              : spark.read().format(in.format()).options(options).load(in.path());
       df.schema(); // forces file listing and schema inference now, inside this try
       if (csv && df.columns().length > 0) {
         // Spark fills its corrupt-record column only when the schema names it.
@@ -104,7 +125,7 @@ final class SourceLoader {
                 .options(options)
                 .option("columnNameOfCorruptRecord", TypedInput.CORRUPT_RECORD)
                 .schema(df.schema().add(TypedInput.CORRUPT_RECORD, DataTypes.StringType))
-                .load(in.path());
+                .load(files.orElse(List.of(in.path())).toArray(String[]::new));
       }
     } catch (Exception e) {
       return unreadable(in, conf, e);

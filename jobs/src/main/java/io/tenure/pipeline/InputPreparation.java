@@ -41,6 +41,23 @@ final class InputPreparation {
    * @param work where the validated inputs are kept for the run; none when the run only validates
    */
   PreparedInputs prepare(TableKind main, Optional<WorkArea> work) {
+    return prepare(main, work, Optional.empty());
+  }
+
+  /**
+   * @param incremental reads the inputs of an incremental run (from its state and the partitions
+   *     that can have changed); empty = read every input whole
+   */
+  PreparedInputs prepare(
+      TableKind main, Optional<WorkArea> work, Optional<IncrementalInputs> incremental) {
+    Map<TableKind, ValidatedInput> inputs =
+        incremental.isPresent()
+            ? incremental.get().read(settings.asOf().orElseThrow(Errors::incrementalNeedsAsOf))
+            : readWhole(work);
+    return counted(main, inputs);
+  }
+
+  private Map<TableKind, ValidatedInput> readWhole(Optional<WorkArea> work) {
     InputReader reader = new InputReader(spark, settings);
     Validation validation = new Validation(settings);
     Map<TableKind, ValidatedInput> read = new EnumMap<>(TableKind.class);
@@ -59,12 +76,14 @@ final class InputPreparation {
     }
     // Counting, every metric and the quarantine read the validated rows: validating (casts, rules,
     // duplicate ids, cross-table rules) once instead of once per table pays many times over.
-    Map<TableKind, ValidatedInput> inputs =
-        Stages.run(
-            spark,
-            "inputs:keep",
-            "Apply the cross-table rules and keep the validated inputs",
-            () -> CrossTableRules.apply(read, work));
+    return Stages.run(
+        spark,
+        "inputs:keep",
+        "Apply the cross-table rules and keep the validated inputs",
+        () -> CrossTableRules.apply(read, work));
+  }
+
+  private PreparedInputs counted(TableKind main, Map<TableKind, ValidatedInput> inputs) {
     Map<TableKind, InputProfile.DailyCounts> counts = new EnumMap<>(TableKind.class);
     inputs.forEach(
         (kind, v) ->

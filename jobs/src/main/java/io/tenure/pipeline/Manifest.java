@@ -24,7 +24,8 @@ final class Manifest {
       List<InputProfile> inputs,
       Map<String, Long> outputs,
       Map<String, Object> keptOutputs,
-      Map<String, String> skipped) {
+      Map<String, String> skipped,
+      Map<String, Object> reading) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("tenure_version", Version.get());
     m.put("run_id", runId);
@@ -48,6 +49,8 @@ final class Manifest {
       in.put(p.table().key(), t);
     }
     m.put("inputs", in);
+    // How the inputs were read: whole, or incrementally (partitions read, from which state).
+    m.put("reading", reading);
     Map<String, Object> out = new LinkedHashMap<>();
     outputs.forEach(
         (table, rows) -> {

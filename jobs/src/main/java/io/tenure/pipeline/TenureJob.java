@@ -33,6 +33,17 @@ public final class TenureJob {
   private final FamilySelection families;
   private final Optional<Pseudonymiser> pseudonymiser;
   private final PublishTargets targets;
+  private Mode mode = Mode.FULL;
+
+  /** How a run reads its inputs. */
+  public enum Mode {
+    /** Every input whole. */
+    FULL,
+    /** Only the partitions that can have changed since the last run, the rest from its state. */
+    INCREMENTAL,
+    /** Every partition, writing a new incremental state (after late files outside the window). */
+    REBUILD_STATE
+  }
 
   public TenureJob(SparkSession spark, TenureSettings settings, Set<MetricFamily> selected) {
     this(spark, settings, selected, System::getenv);
@@ -52,6 +63,12 @@ public final class TenureJob {
     this.settings = settings;
     this.families = FamilySelection.of(settings, selected);
     Stages.progressInterval = settings.progressInterval();
+  }
+
+  /** Sets how the run reads its inputs ({@link Mode#FULL} unless set). */
+  public TenureJob mode(Mode m) {
+    this.mode = m;
+    return this;
   }
 
   /** Reads and checks the inputs, writes nothing. */
@@ -74,7 +91,16 @@ public final class TenureJob {
     // Runs of one output path are exclusive: everything below writes under it.
     try (RunLock lock = RunLock.acquire(spark, settings.outputPath(), token, settings.lock());
         WorkArea work = new WorkArea(spark, settings.outputPath())) {
-      PreparedInputs p = explained(() -> prepare(Optional.of(work)));
+      Optional<IncrementalInputs> incremental =
+          mode == Mode.FULL
+              ? Optional.empty()
+              : Optional.of(
+                  new IncrementalInputs(spark, settings, work, token, mode == Mode.REBUILD_STATE));
+      PreparedInputs p =
+          explained(
+              () ->
+                  new InputPreparation(spark, settings)
+                      .prepare(families.mainInput(settings), Optional.of(work), incremental));
       work.dated(p.asOf());
       String runId = p.asOf() + "-" + token;
       OutputWriter writer = new OutputWriter(spark, settings.outputPath(), p.asOf(), runId);
@@ -97,10 +123,12 @@ public final class TenureJob {
                 p.profiles(),
                 outputs,
                 writer.keptFromEarlierRun(outputs.keySet()),
-                families.skipped());
+                families.skipped(),
+                incremental.map(IncrementalInputs::report).orElseGet(() -> Map.of("mode", "full")));
         lock.verify();
         String manifest =
             Stages.run(spark, "publish", "Publish outputs", () -> writer.publish(json).toString());
+        incremental.ifPresent(IncrementalInputs::publishState);
         targets.publish(p.asOf(), outputs.keySet());
         return new RunResult(
             p.asOf(), p.profiles(), outputs, families.skipped(), manifest, duration);

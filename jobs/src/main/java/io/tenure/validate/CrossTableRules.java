@@ -37,7 +37,7 @@ public final class CrossTableRules {
 
   private static final String CUSTOMER = "_rule_customer";
   private static final String FIRST_PURCHASE = "_first_purchase";
-  private static final Column IS_REFUND = coalesce(col("kind").equalTo("refund"), lit(false));
+  static final Column IS_REFUND = coalesce(col("kind").equalTo("refund"), lit(false));
 
   private CrossTableRules() {}
 
@@ -93,10 +93,41 @@ public final class CrossTableRules {
 
   /** Each customer's first usable purchase (customer, time). */
   private static Dataset<Row> firstPurchases(ValidatedInput tx) {
-    return tx.flagged()
+    return firstPurchases(tx.flagged());
+  }
+
+  /** Each customer's first usable purchase among flagged transactions (customer, time). */
+  static Dataset<Row> firstPurchases(Dataset<Row> transactions) {
+    return transactions
         .where(col(ValidatedInput.REASON).isNull().and(col("kind").equalTo("purchase")))
         .groupBy(col("customer_id").as(CUSTOMER))
         .agg(min(col("occurred_at")).as(FIRST_PURCHASE));
+  }
+
+  /** The refunds among flagged transactions. */
+  static Dataset<Row> refunds(Dataset<Row> transactions) {
+    return transactions.where(IS_REFUND);
+  }
+
+  /** Flags the refunds before their customer's first usable purchase. */
+  static Dataset<Row> judgeRefunds(Dataset<Row> refunds, Dataset<Row> firstPurchases) {
+    Column orphan = col(FIRST_PURCHASE).isNull().or(col("occurred_at").lt(col(FIRST_PURCHASE)));
+    return refunds
+        .join(firstPurchases, refunds.col("customer_id").equalTo(col(CUSTOMER)), "left")
+        .withColumn(
+            ValidatedInput.REASON, ValidatedInput.reasonAfter(orphan, REFUND_WITHOUT_PURCHASE))
+        .drop(CUSTOMER, FIRST_PURCHASE);
+  }
+
+  /** Flags the cancellations before their customer's first usable purchase. */
+  static Dataset<Row> judgeCancellations(Dataset<Row> c, Dataset<Row> firstPurchases) {
+    return c.join(firstPurchases, c.col("customer_id").equalTo(col(CUSTOMER)), "left")
+        .withColumn(
+            ValidatedInput.REASON,
+            ValidatedInput.reasonAfter(
+                col(FIRST_PURCHASE).isNull().or(col("cancelled_at").lt(col(FIRST_PURCHASE))),
+                CANCELLATION_WITHOUT_TRANSACTIONS))
+        .drop(CUSTOMER, FIRST_PURCHASE);
   }
 
   /**
@@ -106,14 +137,7 @@ public final class CrossTableRules {
   static ValidatedInput refundsNeedAPurchase(
       ValidatedInput tx, Dataset<Row> firstPurchases, Optional<WorkArea> work) {
     Dataset<Row> rows = tx.flagged();
-    Dataset<Row> refunds = rows.where(IS_REFUND);
-    Column orphan = col(FIRST_PURCHASE).isNull().or(col("occurred_at").lt(col(FIRST_PURCHASE)));
-    Dataset<Row> checked =
-        refunds
-            .join(firstPurchases, refunds.col("customer_id").equalTo(col(CUSTOMER)), "left")
-            .withColumn(
-                ValidatedInput.REASON, ValidatedInput.reasonAfter(orphan, REFUND_WITHOUT_PURCHASE))
-            .drop(CUSTOMER, FIRST_PURCHASE);
+    Dataset<Row> checked = judgeRefunds(refunds(rows), firstPurchases);
     ValidatedInput refundsChecked =
         keep(TableKind.TRANSACTIONS.key() + "_refunds", tx.withRows(checked), lit(false), work);
     return tx.withRows(rows.where(not(IS_REFUND)).unionByName(refundsChecked.flagged()));
@@ -125,15 +149,6 @@ public final class CrossTableRules {
    */
   static ValidatedInput cancellationsNeedTransactions(
       ValidatedInput cancellations, Dataset<Row> firstPurchases) {
-    Dataset<Row> c = cancellations.flagged();
-    Dataset<Row> checked =
-        c.join(firstPurchases, c.col("customer_id").equalTo(col(CUSTOMER)), "left")
-            .withColumn(
-                ValidatedInput.REASON,
-                ValidatedInput.reasonAfter(
-                    col(FIRST_PURCHASE).isNull().or(col("cancelled_at").lt(col(FIRST_PURCHASE))),
-                    CANCELLATION_WITHOUT_TRANSACTIONS))
-            .drop(CUSTOMER, FIRST_PURCHASE);
-    return cancellations.withRows(checked);
+    return cancellations.withRows(judgeCancellations(cancellations.flagged(), firstPurchases));
   }
 }

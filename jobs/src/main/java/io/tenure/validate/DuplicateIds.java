@@ -39,11 +39,24 @@ final class DuplicateIds {
 
   /** The rows with {@code duplicate_<id>} set on every usable row but the one kept per id. */
   static Dataset<Row> mark(Dataset<Row> flagged, String id, String eventColumn) {
-    return mark(flagged, id, eventColumn, BROADCAST_LIMIT);
+    return mark(flagged, id, eventColumn, BROADCAST_LIMIT, xxhash64(col(TypedInput.RAW)));
   }
 
   static Dataset<Row> mark(
       Dataset<Row> flagged, String id, String eventColumn, long broadcastLimit) {
+    return mark(flagged, id, eventColumn, broadcastLimit, xxhash64(col(TypedInput.RAW)));
+  }
+
+  /**
+   * @param contentHash a 64-bit hash of the source row, {@code xxhash64(_raw)}: the last tie-break
+   *     (an incremental run's state stores it, so that the source rows need not be read to judge)
+   */
+  static Dataset<Row> mark(
+      Dataset<Row> flagged,
+      String id,
+      String eventColumn,
+      long broadcastLimit,
+      Column contentHash) {
     // Grouping by a 64-bit hash is cheaper than by the id text; two ids that share a hash only
     // make both suspects, and the suspects are then ordered by the id itself.
     Dataset<Row> repeated =
@@ -66,10 +79,11 @@ final class DuplicateIds {
         flagged.join(keys, xxhash64(flagged.col(id)).equalTo(keys.col(HASH)), "left");
     Dataset<Row> rest = joined.where(col(HASH).isNull()).drop(HASH);
     Dataset<Row> suspects = joined.where(col(HASH).isNotNull()).drop(HASH);
-    return rest.unionByName(keepFirst(suspects, id, eventColumn));
+    return rest.unionByName(keepFirst(suspects, id, eventColumn, contentHash));
   }
 
-  private static Dataset<Row> keepFirst(Dataset<Row> rows, String id, String eventColumn) {
+  private static Dataset<Row> keepFirst(
+      Dataset<Row> rows, String id, String eventColumn, Column contentHash) {
     WindowSpec sameId =
         Window.partitionBy(col(id))
             .orderBy(
@@ -78,7 +92,7 @@ final class DuplicateIds {
                 // A 64-bit hash of the content orders ties as well as the content itself would
                 // (equal hashes of different rows are vanishingly rare) at a fraction of the cost
                 // of serialising every row.
-                xxhash64(col(TypedInput.RAW)));
+                contentHash);
     Column usable = col(ValidatedInput.REASON).isNull();
     Column duplicate = usable.and(row_number().over(sameId).gt(1));
     return rows.withColumn(

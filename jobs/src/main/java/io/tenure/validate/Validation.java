@@ -55,12 +55,31 @@ public final class Validation {
 
   /** Flags every row of {@code input} that cannot be used, with its reason. */
   public ValidatedInput validate(TypedInput input) {
+    ValidatedInput own = validateOwn(input, Set.of());
+    // Last: the row kept for a duplicated id must be one that passed every other rule.
+    String idColumn = InputContract.idColumn(input.settings().table());
+    if (idColumn != null && input.present().containsKey(idColumn)) {
+      return own.withRows(
+          DuplicateIds.mark(
+              own.flagged(), idColumn, InputContract.eventColumn(input.settings().table())));
+    }
+    return own;
+  }
+
+  /**
+   * Flags the rows of {@code input} that break a rule of their own (every rule but the repeated ids
+   * and the rules across tables, which need other rows).
+   *
+   * @param knownCurrencies currencies of rows judged earlier (an incremental run's state): whether
+   *     currencies are mixed is decided over them and this input's together
+   */
+  public ValidatedInput validateOwn(TypedInput input, Set<String> knownCurrencies) {
     InputSettings in = input.settings();
     Dataset<Row> cast = input.rows();
     Map<String, Column> present = input.present();
 
     checkAllowedValues(in.table());
-    Currencies currencies = currencies(cast, in, present);
+    Currencies currencies = currencies(cast, in, present, knownCurrencies);
     String eventColumn = InputContract.eventColumn(in.table());
     RowRules rules =
         new RowRules(
@@ -93,12 +112,24 @@ public final class Validation {
                 "customer_id",
                 when(col(PLACEHOLDER), lit(null).cast("string")).otherwise(col("customer_id")))
             .drop(TypedInput.PASSES_FILTER, PLACEHOLDER);
-    // Last: the row kept for a duplicated id must be one that passed every other rule.
-    String idColumn = InputContract.idColumn(in.table());
-    if (idColumn != null && present.containsKey(idColumn)) {
-      flagged = DuplicateIds.mark(flagged, idColumn, eventColumn);
-    }
     return new ValidatedInput(in, flagged, input.canonical());
+  }
+
+  /**
+   * The distinct currency codes of typed transactions (at most {@link Currencies#SHOWN} + 1), for
+   * the state an incremental run keeps.
+   */
+  public static List<String> currenciesIn(Dataset<Row> typed) {
+    if (!java.util.Arrays.asList(typed.columns()).contains("currency")) {
+      return List.of();
+    }
+    return typed
+        .select(upper(col("currency")).as("c"))
+        .where(col("c").isNotNull())
+        .distinct()
+        .limit(Currencies.SHOWN + 1)
+        .as(Encoders.STRING())
+        .collectAsList();
   }
 
   /** An allowed-values entry must name an enum-like text column of its table. */
@@ -120,18 +151,14 @@ public final class Validation {
    * The currencies of a transactions table, read with one small distinct query because the rule for
    * rows without a currency depends on whether currencies are mixed.
    */
-  private Currencies currencies(Dataset<Row> cast, InputSettings in, Map<String, Column> present) {
+  private Currencies currencies(
+      Dataset<Row> cast, InputSettings in, Map<String, Column> present, Set<String> known) {
     if (in.table() != TableKind.TRANSACTIONS || !present.containsKey("currency")) {
       return Currencies.NONE;
     }
-    List<String> found =
-        cast.select(upper(col("currency")).as("c"))
-            .where(col("c").isNotNull())
-            .distinct()
-            .limit(Currencies.SHOWN + 1)
-            .as(Encoders.STRING())
-            .collectAsList();
-    Currencies c = new Currencies(found.stream().sorted().toList());
+    java.util.TreeSet<String> found = new java.util.TreeSet<>(currenciesIn(cast));
+    found.addAll(known);
+    Currencies c = new Currencies(List.copyOf(found));
     if (c.mixed() && settings.quality().currency().isEmpty()) {
       throw Errors.mixedCurrencies(in.table().key(), in.columnKey("currency"), c.describe());
     }
@@ -139,7 +166,7 @@ public final class Validation {
   }
 
   /** The distinct currency codes of a table (at most {@code SHOWN} + 1 of them). */
-  record Currencies(List<String> codes) {
+  public record Currencies(List<String> codes) {
     static final int SHOWN = 20;
     static final Currencies NONE = new Currencies(List.of());
 

@@ -1,0 +1,206 @@
+package io.tenure.io;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tenure.config.TableKind;
+import io.tenure.errors.Errors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What incremental runs keep under {@code <output>/_state/}: the rows of each partitioned input as
+ * judged by their own rules, written once per run and input ({@code <table>/run=<id>/p=<date>/},
+ * never rewritten), and per as-of date a version file ({@code _versions/<date>.json}) naming the
+ * directory that holds each source partition, the files it was read from, and the currencies seen.
+ * A version is written after the run's tables are published: a run that fails leaves the previous
+ * versions, and the next run starts from one of them. No reader of the outputs looks in here.
+ */
+public final class InputState {
+  public static final String DIR = "_state";
+  private static final String VERSIONS = "_versions";
+  private static final String PARTITION = "p";
+  private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /**
+   * One source partition as read.
+   *
+   * @param dir the state directory of its rows, null when it had none
+   * @param files its data files (relative path → length) when it was read
+   * @param recheck whether it holds a row judged by the run's day (a time "in the future"), so that
+   *     every run reads it again
+   */
+  public record Partition(String dir, Map<String, Long> files, boolean recheck) {}
+
+  /** One input's state: its partitions by date (yyyy-MM-dd) and the currencies seen in them. */
+  public record Table(
+      String partitionColumn, List<String> currencies, Map<String, Partition> partitions) {}
+
+  /** The state as of one run. */
+  public record Version(String asOf, String runId, String fingerprint, Map<String, Table> tables) {
+    public LocalDate date() {
+      return LocalDate.parse(asOf);
+    }
+  }
+
+  private final SparkSession spark;
+  private final Path root;
+
+  public InputState(SparkSession spark, String outputRoot) {
+    this.spark = spark;
+    this.root = new Path(outputRoot, DIR);
+  }
+
+  /** The newest version before {@code asOf}, if any is kept. */
+  public Optional<Version> latestBefore(LocalDate asOf) {
+    return versions().stream()
+        .filter(v -> v.date().isBefore(asOf))
+        .max(Comparator.comparing(Version::date));
+  }
+
+  /**
+   * Writes one run's rows of one input, partitioned by {@code partition} (a yyyy-MM-dd string
+   * column), and returns the directory of each partition written.
+   */
+  public Map<String, String> write(
+      TableKind table, String runId, Dataset<Row> rows, Column partition) {
+    Path dir = new Path(new Path(root, table.key()), "run=" + runId);
+    rows.withColumn(PARTITION, partition)
+        .write()
+        .mode(SaveMode.Overwrite)
+        .partitionBy(PARTITION)
+        .parquet(dir.toString());
+    Map<String, String> out = new java.util.TreeMap<>();
+    try {
+      FileSystem fs = fs();
+      for (FileStatus st : fs.listStatus(dir)) {
+        String name = st.getPath().getName();
+        if (st.isDirectory() && name.startsWith(PARTITION + "=")) {
+          out.put(name.substring(PARTITION.length() + 1), new Path(dir, name).toString());
+        }
+      }
+    } catch (IOException e) {
+      throw Errors.failure("Cannot list the state just written under " + dir, e);
+    }
+    return out;
+  }
+
+  /** The rows kept in the given partition directories. */
+  public Dataset<Row> read(List<String> dirs) {
+    return spark.read().parquet(dirs.toArray(String[]::new));
+  }
+
+  /**
+   * Records {@code version} (replacing one of the same date), then removes the versions beyond the
+   * newest {@code keep} and the run directories no kept version names.
+   */
+  public void publish(Version version, int keep) {
+    try {
+      FileSystem fs = fs();
+      Path versions = new Path(root, VERSIONS);
+      fs.mkdirs(versions);
+      Path target = new Path(versions, version.asOf() + ".json");
+      Path tmp = new Path(versions, "." + version.asOf() + "-" + version.runId() + ".tmp");
+      try (OutputStream out = fs.create(tmp, true)) {
+        out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(version));
+      }
+      fs.delete(target, false);
+      if (!fs.rename(tmp, target)) {
+        throw new IOException("rename " + tmp + " -> " + target + " failed");
+      }
+      collectGarbage(fs, keep, version.runId());
+    } catch (IOException e) {
+      throw Errors.failure(
+          "The tables are published, but the incremental state could not be written under "
+              + root
+              + " ("
+              + e.getMessage()
+              + "). The next incremental run starts from an older state (it reads more partitions).",
+          e);
+    }
+  }
+
+  private void collectGarbage(FileSystem fs, int keep, String currentRun) throws IOException {
+    List<Version> all = new ArrayList<>(versions());
+    all.sort(Comparator.comparing(Version::date).reversed());
+    Set<String> referenced = new HashSet<>();
+    for (int i = 0; i < all.size(); i++) {
+      Version v = all.get(i);
+      if (i >= keep) {
+        fs.delete(new Path(new Path(root, VERSIONS), v.asOf() + ".json"), false);
+        continue;
+      }
+      for (Table t : v.tables().values()) {
+        for (Partition p : t.partitions().values()) {
+          if (p.dir() != null) {
+            referenced.add(new Path(p.dir()).getParent().getName());
+          }
+        }
+      }
+    }
+    for (FileStatus table : fs.listStatus(root)) {
+      if (!table.isDirectory() || table.getPath().getName().startsWith("_")) {
+        continue;
+      }
+      for (FileStatus run : fs.listStatus(table.getPath())) {
+        String name = run.getPath().getName();
+        if (!referenced.contains(name) && !name.equals("run=" + currentRun)) {
+          LOG.info("Removing incremental state no kept version uses: {}", run.getPath());
+          fs.delete(run.getPath(), true);
+        }
+      }
+    }
+  }
+
+  private List<Version> versions() {
+    List<Version> out = new ArrayList<>();
+    try {
+      FileSystem fs = fs();
+      Path versions = new Path(root, VERSIONS);
+      if (!fs.exists(versions)) {
+        return out;
+      }
+      for (FileStatus st : fs.listStatus(versions)) {
+        String name = st.getPath().getName();
+        if (!name.endsWith(".json") || name.startsWith(".")) {
+          continue;
+        }
+        try (InputStream in = fs.open(st.getPath())) {
+          out.add(JSON.readValue(in, Version.class));
+        } catch (IOException e) {
+          LOG.warn(
+              "Ignoring an unreadable incremental state version {}: {}",
+              st.getPath(),
+              e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      throw Errors.failure("Cannot list the incremental state under " + root, e);
+    }
+    return out;
+  }
+
+  private FileSystem fs() throws IOException {
+    return root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+  }
+}

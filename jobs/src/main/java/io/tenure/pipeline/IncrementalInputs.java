@@ -1,0 +1,227 @@
+package io.tenure.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import io.tenure.config.InputSettings;
+import io.tenure.config.TableKind;
+import io.tenure.config.TenureSettings;
+import io.tenure.io.InputReader;
+import io.tenure.io.InputState;
+import io.tenure.io.SourcePartitions;
+import io.tenure.io.TypedInput;
+import io.tenure.io.WorkArea;
+import io.tenure.validate.KeyedRules;
+import io.tenure.validate.ValidatedInput;
+import io.tenure.validate.Validation;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The validated inputs of an incremental run. A partitioned input is read only where it can have
+ * changed since the state version the run starts from (the newest before its as-of date):
+ * partitions dated on or after that version's as-of date minus {@code late-days} - 1, partitions
+ * the version does not know, and partitions holding a row judged by the day of the run. The rows of
+ * the other partitions come from the state, as judged by their own rules; the rules that need other
+ * rows then run over all of them ({@link KeyedRules}). Inputs without a partition column are read
+ * whole. Files that appeared in a partition taken from the state are not read: they are counted and
+ * reported (rebuild with {@code --rebuild-state}).
+ */
+final class IncrementalInputs {
+  private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
+
+  private final SparkSession spark;
+  private final TenureSettings settings;
+  private final WorkArea work;
+  private final String runId;
+  private final boolean rebuild;
+  private final InputState state;
+  private final Map<String, InputState.Table> tables = new TreeMap<>();
+  private final Map<String, Object> report = new LinkedHashMap<>();
+  private LocalDate asOf;
+
+  IncrementalInputs(
+      SparkSession spark, TenureSettings settings, WorkArea work, String runId, boolean rebuild) {
+    this.spark = spark;
+    this.settings = settings;
+    this.work = work;
+    this.runId = runId;
+    this.rebuild = rebuild;
+    this.state = new InputState(spark, settings.outputPath());
+  }
+
+  /** Reads and judges every configured input as of {@code date}. */
+  Map<TableKind, ValidatedInput> read(LocalDate date) {
+    this.asOf = date;
+    Optional<InputState.Version> from = rebuild ? Optional.empty() : state.latestBefore(date);
+    if (from.isPresent()
+        && !from.get().fingerprint().equals(settings.incremental().fingerprint())) {
+      LOG.warn(
+          "Incremental state of {} was written with other input, time or quality settings:"
+              + " reading every partition again",
+          from.get().asOf());
+      from = Optional.empty();
+    }
+    report.put("mode", rebuild ? "incremental (state rebuilt)" : "incremental");
+    report.put("state_from_as_of", from.map(InputState.Version::asOf).orElse(null));
+    Validation validation = new Validation(settings);
+    Map<TableKind, ValidatedInput> keyed = new EnumMap<>(TableKind.class);
+    for (TableKind kind : TableKind.values()) {
+      Optional<InputSettings> in = settings.input(kind);
+      if (in.isEmpty()) {
+        continue;
+      }
+      Optional<InputState.Version> version = from;
+      keyed.put(
+          kind,
+          Stages.run(
+              spark,
+              kind.key() + ":read",
+              "Read " + kind.key(),
+              () ->
+                  in.get().partitionColumn().isPresent()
+                      ? partitioned(in.get(), version, validation)
+                      : whole(in.get(), validation)));
+    }
+    Map<TableKind, Dataset<Row>> verdicts =
+        Stages.run(
+            spark,
+            "inputs:judge",
+            "Apply the rules across rows and tables",
+            () -> {
+              Map<TableKind, Dataset<Row>> kept = new EnumMap<>(TableKind.class);
+              KeyedRules.verdicts(keyed, rows -> work.keep("first_purchases", rows))
+                  .forEach((kind, v) -> kept.put(kind, work.keep(kind.key() + "_verdicts", v)));
+              return kept;
+            });
+    Map<TableKind, ValidatedInput> out = new EnumMap<>(TableKind.class);
+    keyed.forEach((kind, input) -> out.put(kind, KeyedRules.judged(input, verdicts.get(kind))));
+    return out;
+  }
+
+  /** What this run read, for the manifest. */
+  Map<String, Object> report() {
+    return report;
+  }
+
+  /** Records the state of this run, once its tables are published. */
+  void publishState() {
+    state.publish(
+        new InputState.Version(
+            asOf.toString(), runId, settings.incremental().fingerprint(), tables),
+        settings.incremental().keepVersions());
+  }
+
+  private ValidatedInput whole(InputSettings in, Validation validation) {
+    ValidatedInput own =
+        validation.validateOwn(new InputReader(spark, settings).read(in), java.util.Set.of());
+    Dataset<Row> rows = work.keep(in.table().key(), KeyedRules.keyed(own, lit("")).flagged());
+    return KeyedRules.of(in, rows);
+  }
+
+  private ValidatedInput partitioned(
+      InputSettings in, Optional<InputState.Version> from, Validation validation) {
+    TableKind kind = in.table();
+    String column = in.partitionColumn().orElseThrow();
+    SourcePartitions source = SourcePartitions.list(in, spark.sparkContext().hadoopConfiguration());
+    Optional<InputState.Table> before =
+        from.map(v -> v.tables().get(kind.key())).filter(t -> column.equals(t.partitionColumn()));
+    Map<String, InputState.Partition> known =
+        before.map(InputState.Table::partitions).orElse(Map.of());
+    LocalDate windowStart =
+        from.map(v -> v.date().minusDays(settings.incremental().lateDays() - 1L))
+            .orElse(LocalDate.MIN);
+    List<LocalDate> reread = new ArrayList<>();
+    Map<String, InputState.Partition> partitions = new TreeMap<>();
+    List<String> lateFiles = new ArrayList<>();
+    for (LocalDate date : source.files().keySet()) {
+      InputState.Partition p = known.get(date.toString());
+      if (p == null || p.recheck() || !date.isBefore(windowStart)) {
+        reread.add(date);
+      } else {
+        partitions.put(date.toString(), p);
+        source.changedSince(date, p.files()).forEach(f -> lateFiles.add(source.root() + "/" + f));
+      }
+    }
+    TreeSet<String> currencies =
+        new TreeSet<>(before.map(InputState.Table::currencies).orElse(List.of()));
+    List<String> dirs = new ArrayList<>();
+    partitions.values().stream()
+        .map(InputState.Partition::dir)
+        .filter(d -> d != null)
+        .forEach(dirs::add);
+    if (!reread.isEmpty()) {
+      TypedInput typed =
+          new InputReader(spark, settings).read(in, Optional.of(source.paths(reread)));
+      currencies.addAll(Validation.currenciesIn(typed.rows()));
+      ValidatedInput own = validation.validateOwn(typed, currencies);
+      ValidatedInput keyed =
+          KeyedRules.keyed(own, col(TypedInput.RAW).getField(column).cast("string"));
+      Map<String, String> written = state.write(kind, runId, keyed.flagged(), col(KeyedRules.PART));
+      List<String> recheck =
+          written.isEmpty()
+              ? List.of()
+              : state
+                  .read(new ArrayList<>(written.values()))
+                  .where(col(ValidatedInput.REASON).endsWith("_in_the_future"))
+                  .select(KeyedRules.PART)
+                  .distinct()
+                  .as(Encoders.STRING())
+                  .collectAsList();
+      for (LocalDate date : reread) {
+        String d = date.toString();
+        partitions.put(
+            d,
+            new InputState.Partition(
+                written.get(d), source.files().get(date), recheck.contains(d)));
+      }
+      dirs.addAll(written.values());
+    }
+    tables.put(kind.key(), new InputState.Table(column, List.copyOf(currencies), partitions));
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("partitions_read", reread.size());
+    r.put("partitions_from_state", source.files().size() - reread.size());
+    r.put("late_files_not_read", lateFiles.size());
+    report.put(kind.key(), r);
+    if (!lateFiles.isEmpty()) {
+      LOG.warn(
+          "Input {}: {} file(s) appeared in partitions older than the late window (before {}) after"
+              + " they were read, e.g. {}. This run did not read them; its tables may differ from a"
+              + " full run's. Rebuild: tenure run --incremental --rebuild-state --as-of {}",
+          kind.key(),
+          lateFiles.size(),
+          windowStart,
+          lateFiles.get(0),
+          asOf);
+    }
+    LOG.info(
+        "Input {}: {} partition(s) read, {} from the incremental state{}",
+        kind.key(),
+        reread.size(),
+        source.files().size() - reread.size(),
+        from.map(v -> " of " + v.asOf()).orElse(""));
+    Dataset<Row> rows =
+        dirs.isEmpty()
+            ? KeyedRules.keyed(
+                    validation.validateOwn(
+                        new InputReader(spark, settings).read(in), java.util.Set.of()),
+                    lit(""))
+                .flagged()
+                .limit(0)
+            : state.read(dirs);
+    return KeyedRules.of(in, rows);
+  }
+}

@@ -1,0 +1,234 @@
+package io.tenure.pipeline;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tenure.generate.SampleGenerator;
+import io.tenure.testing.CliRun;
+import io.tenure.testing.Golden;
+import io.tenure.testing.SparkExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Daily incremental runs equal full recomputes, table for table and row for row. The inputs land as
+ * a daily export would: each day's rows are appended to the partition of their event date, one row
+ * in eight a day or two late (a new file in an older partition, inside the late window); contacts
+ * stay open across days (their later close and survey are in the row, known only from their date
+ * on); customers churn by cancellation and inactivity and come back. On each day one run reads
+ * incrementally, from the state of the day before, and one reads everything.
+ */
+@ExtendWith(SparkExtension.class)
+class IncrementalRunTest {
+  private static final LocalDate FIRST = LocalDate.of(2024, 1, 20);
+  private static final Map<String, String> EVENTS =
+      Map.of(
+          "transactions", "occurred_at",
+          "cancellations", "cancelled_at",
+          "interactions", "opened_at");
+
+  @TempDir Path dir;
+
+  @Test
+  void dailyIncrementalRunsEqualFullRunsOnEveryTable(SparkSession spark) throws Exception {
+    Path conf = landFirstDay(spark);
+    for (int k = 0; k < 3; k++) {
+      LocalDate day = FIRST.plusDays(k);
+      if (k > 0) {
+        land(day, false);
+      }
+      CliRun full = run(conf, "full", day);
+      CliRun incremental = run(conf, "incremental", day, "--incremental");
+      assertThat(full.code()).as(full.err()).isZero();
+      assertThat(incremental.code()).as(incremental.err()).isZero();
+      assertSameTables(spark, day);
+      JsonNode reading = manifest("incremental", day).get("reading");
+      assertThat(reading.get("mode").asText()).isEqualTo("incremental");
+      JsonNode transactions = reading.get("transactions");
+      if (k > 0) {
+        assertThat(reading.get("state_from_as_of").asText()).isEqualTo(day.minusDays(1).toString());
+        // The late window (the previous as-of date and the two days before it) and the new day.
+        // MUT assertThat(transactions.get("partitions_read").asInt()).isEqualTo(4);
+        assertThat(transactions.get("partitions_from_state").asInt()).isGreaterThan(70);
+      } else {
+        assertThat(reading.get("state_from_as_of").isNull()).isTrue();
+        assertThat(transactions.get("partitions_from_state").asInt()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void filesLandingOutsideTheLateWindowAreReportedAndARebuildReadsThem(SparkSession spark)
+      throws Exception {
+    Path conf = landFirstDay(spark);
+    String[] only = {"--only", "cohort_retention"};
+    assertThat(run(conf, "incremental", FIRST, cat(only, "--incremental")).code()).isZero();
+    LocalDate day = FIRST.plusDays(1);
+    land(day, false);
+    // A purchase lands in a partition closed long ago.
+    Dataset<Row> late =
+        spark
+            .read()
+            .parquet(dir.resolve("in/transactions").toString())
+            .where(col("date").equalTo(lit(java.sql.Date.valueOf("2023-12-01"))))
+            .limit(1)
+            .withColumn("transaction_id", lit("late-1"))
+            .drop("date");
+    late.write()
+        .mode(SaveMode.Append)
+        .parquet(dir.resolve("in/transactions/date=2023-12-01").toString());
+    assertThat(run(conf, "full", day, only).code()).isZero();
+    CliRun incremental = run(conf, "incremental", day, cat(only, "--incremental"));
+    assertThat(incremental.code()).as(incremental.err()).isZero();
+    JsonNode m = manifest("incremental", day);
+    assertThat(m.get("reading").get("transactions").get("late_files_not_read").asInt())
+        .isEqualTo(1);
+    assertThat(m.get("inputs").get("transactions").get("rows_read").asLong())
+        .isEqualTo(
+            manifest("full", day).get("inputs").get("transactions").get("rows_read").asLong() - 1);
+    CliRun rebuilt = run(conf, "incremental", day, cat(only, "--incremental", "--rebuild-state"));
+    assertThat(rebuilt.code()).as(rebuilt.err()).isZero();
+    assertThat(manifest("incremental", day).get("reading").get("mode").asText())
+        .isEqualTo("incremental (state rebuilt)");
+    assertSameTables(spark, day);
+  }
+
+  private Map<String, Dataset<Row>> arriving;
+
+  /** Generates the data, lands what has arrived by the first day, writes the configuration. */
+  private Path landFirstDay(SparkSession spark) throws Exception {
+    SampleGenerator.Tables generated =
+        new SampleGenerator(200, 5, LocalDate.of(2023, 11, 1), 90).build(spark);
+    arriving = new LinkedHashMap<>();
+    arriving.put("transactions", withArrival(generated.transactions(), "occurred_at"));
+    arriving.put("cancellations", withArrival(generated.cancellations(), "cancelled_at"));
+    arriving.put("interactions", withArrival(generated.interactions(), "opened_at"));
+    generated.customers().write().parquet(dir.resolve("in/customers").toString());
+    land(FIRST, true);
+    return config();
+  }
+
+  private static String[] cat(String[] a, String... b) {
+    List<String> out = new ArrayList<>(List.of(a));
+    out.addAll(List.of(b));
+    return out.toArray(String[]::new);
+  }
+
+  /** Adds the day a row lands: its event date, a day or two later for three rows in eight. */
+  private static Dataset<Row> withArrival(Dataset<Row> rows, String event) {
+    Dataset<Row> dated = rows.withColumn("date", to_date(col(event)));
+    org.apache.spark.sql.Column draw = pmod(xxhash64(col(event), col("customer_id")), lit(8));
+    return dated.withColumn(
+        "_arrival",
+        when(draw.leq(1), date_add(col("date"), 1))
+            .when(draw.equalTo(2), date_add(col("date"), 2))
+            .otherwise(col("date")));
+  }
+
+  /**
+   * Appends the rows that land on {@code day} (on or before it, the first time); after the first
+   * day, some transactions among them are late.
+   */
+  private void land(LocalDate day, boolean first) {
+    java.sql.Date d = java.sql.Date.valueOf(day);
+    arriving.forEach(
+        (table, rows) -> {
+          Dataset<Row> landing =
+              rows.where(first ? col("_arrival").leq(lit(d)) : col("_arrival").equalTo(lit(d)))
+                  .drop("_arrival");
+          if (!first && table.equals("transactions")) {
+            assertThat(landing.where(col("date").lt(lit(d))).count()).as(table).isPositive();
+          }
+          landing
+              .write()
+              .mode(SaveMode.Append)
+              .partitionBy("date")
+              .parquet(dir.resolve("in").resolve(table).toString());
+        });
+  }
+
+  private Path config() throws Exception {
+    StringBuilder c = new StringBuilder("tenure {\n");
+    for (String table : List.of("transactions", "cancellations", "interactions", "customers")) {
+      Path p = dir.resolve("in").resolve(table);
+      c.append("inputs.").append(table).append(".path = \"").append(p).append("\"\n");
+      if (EVENTS.containsKey(table)) {
+        c.append("inputs.").append(table).append(".partition-column = date\n");
+      }
+    }
+    c.append("output.path = \"").append(dir.resolve("out")).append("\"\n");
+    c.append("churn.inactivity-days = 30\n");
+    c.append("cohort.breakdown = segment\n");
+    c.append("quality.max-days-after-data = null\n");
+    c.append("}\n");
+    Path file = dir.resolve("tenure.conf");
+    Files.writeString(file, c);
+    return file;
+  }
+
+  private CliRun run(Path conf, String output, LocalDate day, String... extra) {
+    List<String> args = new ArrayList<>(List.of("run", "--conf", conf.toString()));
+    args.addAll(List.of("-D", "output.path=" + dir.resolve("out").resolve(output)));
+    args.addAll(List.of("--as-of", day.toString()));
+    args.addAll(List.of(extra));
+    return CliRun.of(args);
+  }
+
+  private JsonNode manifest(String output, LocalDate day) throws Exception {
+    return new ObjectMapper()
+        .readTree(
+            dir.resolve("out")
+                .resolve(output)
+                .resolve("_manifests/as_of=" + day + ".json")
+                .toFile());
+  }
+
+  private void assertSameTables(SparkSession spark, LocalDate day) throws Exception {
+    JsonNode full = manifest("full", day).get("outputs");
+    JsonNode incremental = manifest("incremental", day).get("outputs");
+    List<String> tables = new ArrayList<>();
+    full.fieldNames().forEachRemaining(tables::add);
+    List<String> other = new ArrayList<>();
+    incremental.fieldNames().forEachRemaining(other::add);
+    assertThat(other).isEqualTo(tables);
+    assertThat(tables).contains("cohort_retention", "churn_rates", "service_kpis", "quarantine");
+    for (String table : tables) {
+      assertThat(Golden.render(read(spark, "incremental", table, day)))
+          .as("%s as of %s", table, day)
+          .isEqualTo(Golden.render(read(spark, "full", table, day)));
+    }
+    for (Iterator<String> it = full.fieldNames(); it.hasNext(); ) {
+      String t = it.next();
+      assertThat(incremental.get(t).get("rows").asLong())
+          .isEqualTo(full.get(t).get("rows").asLong());
+    }
+  }
+
+  private Dataset<Row> read(SparkSession spark, String output, String table, LocalDate day) {
+    return spark
+        .read()
+        .parquet(
+            dir.resolve("out").resolve(output).resolve(table).resolve("as_of=" + day).toString());
+  }
+}
