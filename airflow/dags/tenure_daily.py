@@ -50,12 +50,16 @@ TENURE_MAIN_CLASS = "io.tenure.cli.TenureCli"
 
 # The exact command line Tenure receives. --as-of is the logical date: every run computes the
 # tables "as of" the end of that day, so backfills reproduce what a run on that day would show.
+# Daily runs are incremental (they read the input partitions that can have changed since the
+# previous day's run, the rest from its state; the tables equal a full run's); backfills read
+# everything (--full), whatever state exists. docs/airflow.md, "Daily runs, backfills, rebuilds".
 TENURE_ARGS = [
     "run",
     "--conf",
     "{{ var.value.tenure_conf }}",
     "--as-of",
     "{{ ds }}",
+    "{{ '--full' if dag_run.run_type == 'backfill' else '--incremental' }}",
 ]
 
 # First logical date, and whether enabling the DAG queues every date since then. Off: a backfill

@@ -39,6 +39,13 @@ final class RunCommand implements Callable<Integer> {
   boolean incremental;
 
   @Option(
+      names = "--full",
+      description =
+          "Read every input whole (the default): for backfills and one-off runs. The incremental"
+              + " state is neither read nor written.")
+  boolean full;
+
+  @Option(
       names = "--rebuild-state",
       description =
           "With --incremental: read every partition again and write a new state (after files"
@@ -55,6 +62,9 @@ final class RunCommand implements Callable<Integer> {
       } catch (IllegalArgumentException e) {
         throw Errors.usage("Invalid --only: " + e.getMessage());
       }
+    }
+    if (full && incremental) {
+      throw Errors.usage("--full and --incremental exclude each other: pick one.");
     }
     if (rebuildState && !incremental) {
       throw Errors.usage(

@@ -41,16 +41,29 @@ class AirflowDagTest {
     return out;
   }
 
-  /** Renders {{ ds }} and {{ var.value.NAME }} like Airflow; anything else fails the test. */
-  private static String render(String arg, String ds, Map<String, String> variables) {
+  /** {@code 'a' if dag_run.run_type == 'x' else 'b'}: a flag chosen by the kind of DAG run. */
+  private static final Pattern BY_RUN_TYPE =
+      Pattern.compile("'([^']*)' if dag_run\\.run_type == '(\\w+)' else '([^']*)'");
+
+  /**
+   * Renders {{ ds }}, {{ var.value.NAME }} and a choice by {@code dag_run.run_type} like Airflow;
+   * anything else fails the test.
+   */
+  private static String render(
+      String arg, String ds, String runType, Map<String, String> variables) {
     Matcher m = TEMPLATE.matcher(arg);
     StringBuilder out = new StringBuilder();
     while (m.find()) {
       String expr = m.group(1);
+      Matcher choice = BY_RUN_TYPE.matcher(expr);
       String value =
           expr.equals("ds")
               ? ds
-              : expr.startsWith("var.value.") ? variables.get(expr.substring(10)) : null;
+              : expr.startsWith("var.value.")
+                  ? variables.get(expr.substring(10))
+                  : choice.matches()
+                      ? (runType.equals(choice.group(2)) ? choice.group(1) : choice.group(3))
+                      : null;
       assertThat(value).as("template {{ " + expr + " }} in the DAG's arguments").isNotNull();
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }
@@ -94,15 +107,35 @@ class AirflowDagTest {
             + "\"\ntenure.output.path = \""
             + dir.resolve("out")
             + "\"\n");
-    List<String> args = new ArrayList<>();
-    call.path("application_args")
-        .forEach(
-            a ->
-                args.add(render(a.asText(), "2024-06-30", Map.of("tenure_conf", conf.toString()))));
+    Map<String, List<String>> byRunType = new java.util.LinkedHashMap<>();
+    for (String runType : List.of("scheduled", "manual", "backfill")) {
+      List<String> args = new ArrayList<>();
+      call.path("application_args")
+          .forEach(
+              a ->
+                  args.add(
+                      render(
+                          a.asText(),
+                          "2024-06-30",
+                          runType,
+                          Map.of("tenure_conf", conf.toString()))));
+      byRunType.put(runType, args);
+      assertThat(args.get(0)).isEqualTo("run");
+      assertThat(args).contains("--as-of", "2024-06-30");
+      // The run command accepts every flag (help is printed once they all parse).
+      List<String> help = new ArrayList<>(args);
+      help.add("--help");
+      assertThat(CliRun.of(help).code()).as(String.join(" ", help)).isZero();
+    }
+    // Daily runs (and a date cleared by hand) are incremental, backfills read everything.
+    assertThat(byRunType.get("scheduled")).endsWith("--incremental");
+    assertThat(byRunType.get("manual")).endsWith("--incremental");
+    assertThat(byRunType.get("backfill")).endsWith("--full");
 
-    assertThat(args.get(0)).isEqualTo("run");
-    assertThat(args).contains("--as-of", "2024-06-30");
+    // The inputs and the configuration the DAG names are valid (validate reads them whole).
+    List<String> args = new ArrayList<>(byRunType.get("backfill"));
     args.set(0, "validate");
+    args.remove("--full");
     CliRun r = CliRun.of(args);
     assertThat(r.code()).as(r.err()).isZero();
   }
