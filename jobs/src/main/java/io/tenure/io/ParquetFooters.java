@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * instead of failing deep inside a Spark task. Footers are a few kilobytes each; they are read on
  * the driver with a small thread pool.
  */
-final class ParquetFooters {
+public final class ParquetFooters {
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
   private static final int THREADS = 8;
 
@@ -142,6 +142,21 @@ final class ParquetFooters {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /** The number of rows in Parquet files, from their footers (the data is not read). */
+  public static long rows(List<String> files, Configuration conf) {
+    long n = 0;
+    for (String file : files) {
+      try (ParquetFileReader reader =
+          ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
+        n += reader.getRecordCount();
+      } catch (IOException e) {
+        throw Errors.failure(
+            "Cannot read the Parquet footer of " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return n;
   }
 
   private static MessageType footer(String file, Configuration conf) throws IOException {

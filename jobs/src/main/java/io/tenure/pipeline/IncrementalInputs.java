@@ -195,14 +195,22 @@ final class IncrementalInputs {
     r.put("partitions_read", reread.size());
     r.put("partitions_from_state", source.files().size() - reread.size());
     r.put("late_files_not_read", lateFiles.size());
+    // Rows are counted from Parquet footers; other formats would have to be read to count.
+    Long lateRows =
+        in.format().equals("parquet")
+            ? io.tenure.io.ParquetFooters.rows(
+                lateFiles, spark.sparkContext().hadoopConfiguration())
+            : null;
+    r.put("late_rows_not_read", lateRows);
     report.put(kind.key(), r);
     if (!lateFiles.isEmpty()) {
       LOG.warn(
-          "Input {}: {} file(s) appeared in partitions older than the late window (before {}) after"
-              + " they were read, e.g. {}. This run did not read them; its tables may differ from a"
-              + " full run's. Rebuild: tenure run --incremental --rebuild-state --as-of {}",
+          "Input {}: {} file(s){} appeared in partitions older than the late window (before {})"
+              + " after they were read, e.g. {}. This run did not read them; its tables may differ"
+              + " from a full run's. Rebuild: tenure run --incremental --rebuild-state --as-of {}",
           kind.key(),
           lateFiles.size(),
+          lateRows == null ? "" : " with " + lateRows + " row(s)",
           windowStart,
           lateFiles.get(0),
           asOf);
