@@ -166,7 +166,17 @@ final class IncrementalInputs {
     if (!reread.isEmpty()) {
       TypedInput typed =
           new InputReader(spark, settings).read(in, Optional.of(source.paths(reread)));
+      boolean mixedBefore = currencies.size() > 1;
       currencies.addAll(Validation.currenciesIn(typed.rows()));
+      if (before.isPresent() && mixedBefore != currencies.size() > 1) {
+        // A row without a currency is judged by whether the table mixes currencies: that changed,
+        // so the rows kept in the state were judged under the other rule.
+        LOG.info(
+            "Input {}: currencies are now mixed ({}): reading every partition",
+            kind.key(),
+            currencies);
+        return partitioned(in, Optional.empty(), validation);
+      }
       ValidatedInput own = validation.validateOwn(typed, currencies);
       ValidatedInput keyed =
           KeyedRules.keyed(own, col(TypedInput.RAW).getField(column).cast("string"));

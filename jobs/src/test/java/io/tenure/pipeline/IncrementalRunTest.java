@@ -52,7 +52,36 @@ class IncrementalRunTest {
 
   @Test
   void dailyIncrementalRunsEqualFullRunsOnEveryTable(SparkSession spark) throws Exception {
-    Path conf = landFirstDay(spark);
+    // Verdicts that need other rows, across the state and the window: an id used again a day
+    // later (a duplicate), a refund whose purchase lands a day after it (quarantined on day 1,
+    // rescued on day 2).
+    Path conf =
+        landFirstDay(
+            spark,
+            tx ->
+                extra(
+                        tx,
+                        "transaction_id",
+                        "customer_id",
+                        "2024-01-21 12:00:00",
+                        "purchase",
+                        FIRST.plusDays(1))
+                    .unionByName(
+                        extra(
+                            tx,
+                            "'x-p'",
+                            "'X-LATE'",
+                            "2024-01-21 09:00:00",
+                            "purchase",
+                            FIRST.plusDays(2)))
+                    .unionByName(
+                        extra(
+                            tx,
+                            "'x-r'",
+                            "'X-LATE'",
+                            "2024-01-21 10:00:00",
+                            "refund",
+                            FIRST.plusDays(1))));
     for (int k = 0; k < 3; k++) {
       LocalDate day = FIRST.plusDays(k);
       if (k > 0) {
@@ -63,14 +92,22 @@ class IncrementalRunTest {
       assertThat(full.code()).as(full.err()).isZero();
       assertThat(incremental.code()).as(incremental.err()).isZero();
       assertSameTables(spark, day);
+      assertThat(manifest("full", day).get("outputs").size()).isEqualTo(15);
+      List<String> reasons =
+          read(spark, "incremental", "quarantine", day)
+              .select("reason")
+              .as(org.apache.spark.sql.Encoders.STRING())
+              .collectAsList();
+      assertThat(reasons.contains("duplicate_transaction_id")).isEqualTo(k >= 1);
+      assertThat(reasons.contains("refund_without_purchase")).isEqualTo(k == 1);
       JsonNode reading = manifest("incremental", day).get("reading");
       assertThat(reading.get("mode").asText()).isEqualTo("incremental");
       JsonNode transactions = reading.get("transactions");
       if (k > 0) {
         assertThat(reading.get("state_from_as_of").asText()).isEqualTo(day.minusDays(1).toString());
         // The late window (the previous as-of date and the two days before it) and the new day.
-        // MUT assertThat(transactions.get("partitions_read").asInt()).isEqualTo(4);
-        assertThat(transactions.get("partitions_from_state").asInt()).isGreaterThan(70);
+        assertThat(transactions.get("partitions_read").asInt()).isEqualTo(4);
+        assertThat(transactions.get("partitions_from_state").asInt()).isGreaterThan(60);
       } else {
         assertThat(reading.get("state_from_as_of").isNull()).isTrue();
         assertThat(transactions.get("partitions_from_state").asInt()).isZero();
@@ -79,14 +116,38 @@ class IncrementalRunTest {
   }
 
   @Test
-  void filesLandingOutsideTheLateWindowAreReportedAndARebuildReadsThem(SparkSession spark)
+  void mixedCurrenciesRejudgeTheStateAndLateFilesOutsideTheWindowAreReported(SparkSession spark)
       throws Exception {
-    Path conf = landFirstDay(spark);
+    // A row without a currency is usable while the table holds one currency; once a dollar row
+    // lands, currencies are mixed and a full run quarantines it: the state must not keep it.
+    Path conf =
+        landFirstDay(
+            spark,
+            tx ->
+                extra(tx, "'no-cur'", "customer_id", "2023-12-05 10:00:00", "purchase", FIRST)
+                    .withColumn("currency", lit(null).cast("string"))
+                    .unionByName(
+                        extra(
+                                tx,
+                                "'usd-1'",
+                                "customer_id",
+                                "2024-01-21 10:00:00",
+                                "purchase",
+                                FIRST.plusDays(1))
+                            .withColumn("currency", lit("USD"))));
     String[] only = {"--only", "cohort_retention"};
     assertThat(run(conf, "incremental", FIRST, cat(only, "--incremental")).code()).isZero();
     LocalDate day = FIRST.plusDays(1);
     land(day, false);
+    assertThat(run(conf, "full", day, only).code()).isZero();
+    assertThat(run(conf, "incremental", day, cat(only, "--incremental")).code()).isZero();
+    assertThat(read(spark, "full", "quarantine", day).where("reason = 'missing_currency'").count())
+        .isEqualTo(1);
+    assertSameTables(spark, day);
+
     // A purchase lands in a partition closed long ago.
+    day = FIRST.plusDays(2);
+    land(day, false);
     Dataset<Row> late =
         spark
             .read()
@@ -116,17 +177,45 @@ class IncrementalRunTest {
 
   private Map<String, Dataset<Row>> arriving;
 
-  /** Generates the data, lands what has arrived by the first day, writes the configuration. */
-  private Path landFirstDay(SparkSession spark) throws Exception {
+  /**
+   * Generates the data, adds {@code extra} transactions (with their date and arrival), lands what
+   * has arrived by the first day, writes the configuration.
+   */
+  private Path landFirstDay(
+      SparkSession spark, java.util.function.UnaryOperator<Dataset<Row>> extra) throws Exception {
     SampleGenerator.Tables generated =
         new SampleGenerator(200, 5, LocalDate.of(2023, 11, 1), 90).build(spark);
     arriving = new LinkedHashMap<>();
-    arriving.put("transactions", withArrival(generated.transactions(), "occurred_at"));
+    arriving.put(
+        "transactions",
+        withArrival(generated.transactions(), "occurred_at")
+            .unionByName(extra.apply(generated.transactions())));
     arriving.put("cancellations", withArrival(generated.cancellations(), "cancelled_at"));
     arriving.put("interactions", withArrival(generated.interactions(), "opened_at"));
     generated.customers().write().parquet(dir.resolve("in/customers").toString());
     land(FIRST, true);
     return config();
+  }
+
+  /**
+   * One transaction made from the first generated purchase: its id and customer as SQL expressions
+   * over it, a time, a kind, and the day it lands.
+   */
+  private static Dataset<Row> extra(
+      Dataset<Row> tx, String id, String customer, String at, String kind, LocalDate lands) {
+    return tx.where("kind = 'purchase'")
+        .orderBy("transaction_id")
+        .limit(1)
+        .selectExpr(
+            id + " as transaction_id",
+            customer + " as customer_id",
+            "timestamp'" + at + "' as occurred_at",
+            "amount",
+            "currency",
+            "'" + kind + "' as kind",
+            "channel")
+        .withColumn("date", to_date(col("occurred_at")))
+        .withColumn("_arrival", lit(java.sql.Date.valueOf(lands)));
   }
 
   private static String[] cat(String[] a, String... b) {
@@ -181,6 +270,8 @@ class IncrementalRunTest {
     c.append("churn.inactivity-days = 30\n");
     c.append("cohort.breakdown = segment\n");
     c.append("quality.max-days-after-data = null\n");
+    c.append("money.currency = EUR\n");
+    c.append("money.rates { USD = 0.9 }\n");
     c.append("}\n");
     Path file = dir.resolve("tenure.conf");
     Files.writeString(file, c);
@@ -212,7 +303,7 @@ class IncrementalRunTest {
     List<String> other = new ArrayList<>();
     incremental.fieldNames().forEachRemaining(other::add);
     assertThat(other).isEqualTo(tables);
-    assertThat(tables).contains("cohort_retention", "churn_rates", "service_kpis", "quarantine");
+    assertThat(tables).contains("cohort_retention", "quarantine");
     for (String table : tables) {
       assertThat(Golden.render(read(spark, "incremental", table, day)))
           .as("%s as of %s", table, day)
