@@ -28,11 +28,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What incremental runs keep under {@code <output>/_state/}: the rows of each partitioned input as
- * judged by their own rules, written once per run and input ({@code <table>/run=<id>/p=<date>/},
- * never rewritten), and per as-of date a version file ({@code _versions/<date>.json}) naming the
- * directory that holds each source partition, the files it was read from, and the currencies seen.
- * A version is written after the run's tables are published: a run that fails leaves the previous
- * versions, and the next run starts from one of them. No reader of the outputs looks in here.
+ * judged by their own rules, by month ({@code <table>/run=<id>/p=<yyyy-MM>/}; a run that reads a
+ * day again writes its month anew, other days of the month carried over; files are never rewritten
+ * in place), and per as-of date a version file ({@code _versions/<date>.json}) naming the directory
+ * that holds each source partition, the files it was read from, and the currencies seen. A version
+ * is written after the run's tables are published: a run that fails leaves the previous versions,
+ * and the next run starts from one of them. No reader of the outputs looks in here.
  */
 public final class InputState {
   public static final String DIR = "_state";
@@ -45,7 +46,8 @@ public final class InputState {
   /**
    * One source partition as read.
    *
-   * @param dir the state directory of its rows, null when it had none
+   * @param dir the state directory that holds its rows (with the other days of its month), null
+   *     when it had none
    * @param files its data files (relative path → length) when it was read
    * @param recheck whether it holds a row judged by the run's day (a time "in the future"), so that
    *     every run reads it again
@@ -79,8 +81,8 @@ public final class InputState {
   }
 
   /**
-   * Writes one run's rows of one input, partitioned by {@code partition} (a yyyy-MM-dd string
-   * column), and returns the directory of each partition written.
+   * Writes one run's rows of one input, partitioned by {@code partition} (a string column, e.g. the
+   * month), and returns the directory of each value written.
    */
   public Map<String, String> write(
       TableKind table, String runId, Dataset<Row> rows, Column partition) {

@@ -2,6 +2,7 @@ package io.tenure.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.substring;
 
 import io.tenure.config.InputSettings;
 import io.tenure.config.TableKind;
@@ -125,6 +126,25 @@ final class IncrementalInputs {
         settings.incremental().keepVersions());
   }
 
+  /**
+   * The state's rows without those of partitions that are no longer in the source (a full run would
+   * not see them); their month's directory still holds them.
+   */
+  private static Dataset<Row> withoutDropped(
+      Dataset<Row> rows, java.util.Set<String> known, SourcePartitions source) {
+    List<String> dropped =
+        known.stream().filter(d -> !source.files().containsKey(LocalDate.parse(d))).toList();
+    return dropped.isEmpty()
+        ? rows
+        : rows.where(
+            org.apache.spark.sql.functions.not(col(KeyedRules.PART).isin(dropped.toArray())));
+  }
+
+  /** The month (yyyy-MM) of a partition date (yyyy-MM-dd). */
+  private static String month(String date) {
+    return date.substring(0, 7);
+  }
+
   private ValidatedInput whole(InputSettings in, Validation validation) {
     ValidatedInput own =
         validation.validateOwn(new InputReader(spark, settings).read(in), java.util.Set.of());
@@ -158,11 +178,6 @@ final class IncrementalInputs {
     }
     TreeSet<String> currencies =
         new TreeSet<>(before.map(InputState.Table::currencies).orElse(List.of()));
-    List<String> dirs = new ArrayList<>();
-    partitions.values().stream()
-        .map(InputState.Partition::dir)
-        .filter(d -> d != null)
-        .forEach(dirs::add);
     if (!reread.isEmpty()) {
       TypedInput typed =
           new InputReader(spark, settings).read(in, Optional.of(source.paths(reread)));
@@ -180,7 +195,30 @@ final class IncrementalInputs {
       ValidatedInput own = validation.validateOwn(typed, currencies);
       ValidatedInput keyed =
           KeyedRules.keyed(own, col(TypedInput.RAW).getField(column).cast("string"));
-      Map<String, String> written = state.write(kind, runId, keyed.flagged(), col(KeyedRules.PART));
+      // The state is kept by month: a day's partition rewrites its month, carrying over the
+      // month's other days, so that readers open a few files per month instead of one per day.
+      java.util.Set<String> months = new java.util.TreeSet<>();
+      reread.forEach(d -> months.add(month(d.toString())));
+      List<String> carried = new ArrayList<>();
+      java.util.Set<String> carriedDirs = new java.util.TreeSet<>();
+      partitions.forEach(
+          (d, p) -> {
+            if (months.contains(month(d)) && p.dir() != null) {
+              carried.add(d);
+              carriedDirs.add(p.dir());
+            }
+          });
+      Dataset<Row> rows = keyed.flagged();
+      if (!carriedDirs.isEmpty()) {
+        rows =
+            rows.unionByName(
+                state
+                    .read(new ArrayList<>(carriedDirs))
+                    .where(col(KeyedRules.PART).isin(carried.toArray())),
+                true);
+      }
+      Map<String, String> written =
+          state.write(kind, runId, rows, substring(col(KeyedRules.PART), 1, 7));
       List<String> recheck =
           written.isEmpty()
               ? List.of()
@@ -196,10 +234,19 @@ final class IncrementalInputs {
         partitions.put(
             d,
             new InputState.Partition(
-                written.get(d), source.files().get(date), recheck.contains(d)));
+                written.get(month(d)), source.files().get(date), recheck.contains(d)));
       }
-      dirs.addAll(written.values());
+      for (String d : carried) {
+        InputState.Partition p = partitions.get(d);
+        partitions.put(d, new InputState.Partition(written.get(month(d)), p.files(), p.recheck()));
+      }
     }
+    List<String> dirs =
+        partitions.values().stream()
+            .map(InputState.Partition::dir)
+            .filter(d -> d != null)
+            .distinct()
+            .toList();
     tables.put(kind.key(), new InputState.Table(column, List.copyOf(currencies), partitions));
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("partitions_read", reread.size());
@@ -239,7 +286,7 @@ final class IncrementalInputs {
                     lit(""))
                 .flagged()
                 .limit(0)
-            : state.read(dirs);
+            : withoutDropped(state.read(dirs), known.keySet(), source);
     return KeyedRules.of(in, rows);
   }
 }
