@@ -3,7 +3,6 @@ package io.tenure.generate;
 import java.time.LocalDate;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -274,41 +273,14 @@ public record SampleGenerator(long customers, long seed, LocalDate start, int da
 
   /** Writes the four tables under {@code out} as Parquet, replacing what is there. */
   public void write(SparkSession spark, String out) {
-    Tables t = build(spark);
-    int files = (int) Math.max(1, customers / 250_000);
-    write(t.transactions().orderBy("occurred_at", "transaction_id"), out + "/transactions", files);
-    write(t.cancellations().orderBy("cancelled_at", "customer_id"), out + "/cancellations", files);
-    write(t.interactions().orderBy("opened_at", "interaction_id"), out + "/interactions", files);
-    write(t.customers().orderBy("customer_id"), out + "/customers", files);
+    SampleFiles.write(build(spark), out, (int) Math.max(1, customers / 250_000));
   }
 
   /**
-   * Writes the tables like {@link #write}, the three event tables laid out by the UTC date of their
-   * event ({@code <table>/date=yyyy-MM-dd/}), as daily exports land: the layout incremental runs
-   * read (docs/inputs.md).
+   * Writes the tables like {@link #write}, the three event tables laid out by date ({@link
+   * SampleFiles#writePartitioned}).
    */
   public void writePartitioned(SparkSession spark, String out) {
-    Tables t = build(spark);
-    writeByDate(t.transactions(), "occurred_at", out + "/transactions");
-    writeByDate(t.cancellations(), "cancelled_at", out + "/cancellations");
-    writeByDate(t.interactions(), "opened_at", out + "/interactions");
-    write(t.customers().orderBy("customer_id"), out + "/customers", 1);
-  }
-
-  private static void writeByDate(Dataset<Row> df, String event, String path) {
-    df.withColumn(PARTITION_COLUMN, org.apache.spark.sql.functions.to_date(df.col(event)))
-        .repartition(org.apache.spark.sql.functions.col(PARTITION_COLUMN))
-        .sortWithinPartitions(event)
-        .write()
-        .mode(SaveMode.Overwrite)
-        .partitionBy(PARTITION_COLUMN)
-        .parquet(path);
-  }
-
-  /** The partition column of {@link #writePartitioned}. */
-  public static final String PARTITION_COLUMN = "date";
-
-  private static void write(Dataset<Row> df, String path, int files) {
-    df.coalesce(files).write().mode(SaveMode.Overwrite).parquet(path);
+    SampleFiles.writePartitioned(build(spark), out);
   }
 }
