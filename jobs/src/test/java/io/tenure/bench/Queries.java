@@ -43,11 +43,16 @@ final class Queries {
   }
 
   /**
-   * Customers active at each month end, by a second definition of "active" (see CrossCheckTest).
+   * Customers active at each month end, by a second definition of "active" (see CrossCheckTest):
+   * the last purchase on or before the end is less than {@code WINDOW} days old and no cancellation
+   * follows it up to the end. Written as a careful hand-writer would: each purchase is paired only
+   * with the month ends it can keep active (at most four), not with every later month end.
    */
   static String churnAtEnd(Dialect d, String asOf, String firstMonth) {
     String as = "date '" + asOf + "'";
-    return "with p as (select customer_id, occurred_at ts from "
+    return "with p as (select customer_id, occurred_at ts, "
+        + d.date("occurred_at")
+        + " d from "
         + d.table("transactions")
         + " where kind = 'purchase' and "
         + d.date("occurred_at")
@@ -59,20 +64,21 @@ final class Queries {
         + d.date("cancelled_at")
         + " <= "
         + as
-        + "), months as (select "
-        + d.monthSeries("date '" + firstMonth + "'", d.month(as))
-        + " m), ends as (select m, least(last_day(m), "
+        + "), pm as (select customer_id, ts, d, "
+        + d.monthSeries(d.month("d"), d.month(d.plusDays("d", WINDOW - 1)))
+        + " m from p), cand as (select customer_id, ts, d, m, least(last_day(m), "
         + as
-        + ") b from months),"
-        + " lastp as (select e.m, e.b, p.customer_id, max(p.ts) lp from ends e"
-        + " join p on "
-        + d.date("p.ts")
-        + " <= e.b group by e.m, e.b, p.customer_id),"
-        + " active as (select l.m, l.customer_id from lastp l where "
-        + d.daysBetween(d.date("l.lp"), "l.b")
+        + ") b from pm where m >= date '"
+        + firstMonth
+        + "' and m <= "
+        + d.month(as)
+        + "), lastp as (select m, b, customer_id, max(ts) lp from cand where d <= b and "
+        + d.daysBetween("d", "b")
         + " < "
         + WINDOW
-        + " and not exists (select 1 from c where c.customer_id = l.customer_id"
+        + " group by m, b, customer_id),"
+        + " active as (select l.m, l.customer_id from lastp l where"
+        + " not exists (select 1 from c where c.customer_id = l.customer_id"
         + " and c.ts > l.lp and "
         + d.date("c.ts")
         + " <= l.b))"
@@ -128,6 +134,8 @@ final class Queries {
 
     String monthSeries(String from, String to);
 
+    String plusDays(String date, int days);
+
     String epoch(String ts);
 
     String percentile(String column, double p);
@@ -162,6 +170,11 @@ final class Queries {
     @Override
     public String monthSeries(String from, String to) {
       return "explode(sequence(" + from + ", " + to + ", interval 1 month))";
+    }
+
+    @Override
+    public String plusDays(String date, int days) {
+      return "date_add(" + date + ", " + days + ")";
     }
 
     @Override
@@ -210,6 +223,11 @@ final class Queries {
     @Override
     public String monthSeries(String from, String to) {
       return "cast(unnest(generate_series(" + from + ", " + to + ", interval 1 month)) as date)";
+    }
+
+    @Override
+    public String plusDays(String date, int days) {
+      return "(" + date + " + " + days + ")";
     }
 
     @Override

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Setup: {@code out} holds a published run on data set A. The faulty runs use data set B (a
  * different seed), so that a partial publish would be visible as a mix of A and B.
  */
-@ExtendWith(SparkExtension.class)
+@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class FaultInjectionTest {
   private static final String AS_OF = "2023-12-31";
   @TempDir static Path dir;

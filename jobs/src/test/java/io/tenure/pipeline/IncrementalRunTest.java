@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are compared with a run that reads everything (on the first day, without a state, and on the
  * third, from a state that itself came from a state).
  */
-@ExtendWith(SparkExtension.class)
+@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class IncrementalRunTest {
   private static final LocalDate FIRST = LocalDate.of(2024, 1, 20);
   private static final Map<String, String> EVENTS =
