@@ -5,10 +5,10 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -18,6 +18,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * Revenue churn per period, the money side of {@link ChurnRates} (docs/metrics.md, "Revenue
@@ -85,61 +86,67 @@ final class RevenueChurn {
    * @param customerDays the activity base's daily table
    */
   static Dataset<Row> baseFigures(Dataset<Row> spells, Dataset<Row> customerDays, Grain grain) {
-    // Everything below is per customer: the daily base is shuffled once by customer, and the
-    // per-period sums, the spell lookup and the pairing of P with P − 1 reuse that partitioning
-    // (only the spells move to meet it, and the final per-period sums).
+    // Everything below is per customer: the daily base is shuffled once by customer; the pairing
+    // of P with P − 1 is a window over that partitioning (no aggregate by customer and period),
+    // and only the spells move to meet it.
     Column q = col("q");
-    Dataset<Row> byPeriod =
+    Column units = col("units");
+    WindowSpec byCustomer = Window.partitionBy(col(CUSTOMER_ID)).orderBy(q);
+    Column previousIsAdjacent = Periods.next(lag(q, 1).over(byCustomer), grain).equalTo(q);
+    Column nextIsAdjacent =
+        coalesce(lead(q, 1).over(byCustomer).equalTo(Periods.next(q, grain)), lit(false));
+    // One row per customer and period P with revenue in P or P − 1: "now" is the revenue in P,
+    // "before" the revenue in P − 1.
+    Dataset<Row> pairs =
         customerDays
             .repartition(col(CUSTOMER_ID))
             .groupBy(
                 col(CUSTOMER_ID), Periods.start(col(ActivityBase.ACTIVITY_DATE), grain).as("q"))
-            .agg(sum(ActivityBase.NET_REVENUE_UNITS).as("units"));
-    // A customer's revenue in period Q is "now" for P = Q and "before" for P = Q + 1, each time
-    // for the spell open at the start of P (customers_at_start's definition): only a base customer
-    // with revenue in P or P − 1 adds to any figure.
-    Column nextQ = Periods.next(q, grain);
-    Dataset<Row> roles =
-        byPeriod
-            .join(spells.select(CUSTOMER_ID, START_DATE, CHURN_DATE), Outputs.using(CUSTOMER_ID))
+            .agg(sum(ActivityBase.NET_REVENUE_UNITS).as("units"))
+            .select(
+                col(CUSTOMER_ID),
+                q,
+                units,
+                when(coalesce(previousIsAdjacent, lit(false)), lag(units, 1).over(byCustomer))
+                    .otherwise(lit(0L))
+                    .as("previous_units"),
+                nextIsAdjacent.as("next_is_adjacent"))
             .select(
                 col(CUSTOMER_ID),
                 explode(
                         array(
-                            role(q, col("units"), lit(null).cast("long"), grain),
-                            role(nextQ, lit(null).cast("long"), col("units"), grain)))
-                    .as("r"))
-            .where(col("r").isNotNull())
-            .select(col(CUSTOMER_ID), col("r.*"));
-    Dataset<Row> paired =
-        roles
-            .groupBy(col(CUSTOMER_ID), col(PERIOD_START))
-            .agg(
-                sum("now").as("now"),
-                sum("before").as("before"),
-                max(col("churned")).as("churned"));
-    Column now = coalesce(col("now"), lit(0L));
-    Column before = coalesce(col("before"), lit(0L));
-    return paired
-        .groupBy(col(PERIOD_START))
+                            pair(q, units, col("previous_units")),
+                            when(
+                                col("next_is_adjacent").unary_$bang(),
+                                pair(Periods.next(q, grain), lit(0L), units))))
+                    .as("p"))
+            .where(col("p").isNotNull())
+            .select(col(CUSTOMER_ID), col("p.*"));
+    // The base of P: the customer's spell open at its start (customers_at_start's definition); a
+    // customer's other spells never meet the pair.
+    Dataset<Row> spellDates =
+        spells.select(col(CUSTOMER_ID).as("spell_customer"), col(START_DATE), col(CHURN_DATE));
+    Column p = col(PERIOD_START);
+    Column openAtStart =
+        col(CUSTOMER_ID)
+            .equalTo(col("spell_customer"))
+            .and(col(START_DATE).lt(p))
+            .and(col(CHURN_DATE).isNull().or(col(CHURN_DATE).geq(p)));
+    Column churned = coalesce(col(CHURN_DATE).lt(Periods.next(p, grain)), lit(false));
+    Column now = col("now");
+    Column before = col("before");
+    return pairs
+        .join(spellDates, openAtStart)
+        .groupBy(p)
         .agg(
             Outputs.money(sum(before)).as(BASE_REVENUE),
-            Outputs.money(sum(when(col("churned"), before).otherwise(lit(0L))))
-                .as(BASE_REVENUE_CHURNED),
+            Outputs.money(sum(when(churned, before).otherwise(lit(0L)))).as(BASE_REVENUE_CHURNED),
             Outputs.money(sum(least(now, before))).as(BASE_REVENUE_RETAINED_GROSS),
             Outputs.money(sum(now)).as(BASE_REVENUE_RETAINED_NET));
   }
 
-  /**
-   * The revenue row's role for period {@code p} when the joined spell is open at the start of
-   * {@code p}, else null.
-   */
-  private static Column role(Column p, Column now, Column before, Grain grain) {
-    Column open = col(START_DATE).lt(p).and(col(CHURN_DATE).isNull().or(col(CHURN_DATE).geq(p)));
-    Column churned = coalesce(col(CHURN_DATE).lt(Periods.next(p, grain)), lit(false));
-    return when(
-        open,
-        struct(p.as(PERIOD_START), now.as("now"), before.as("before"), churned.as("churned")));
+  private static Column pair(Column period, Column now, Column before) {
+    return struct(period.as(PERIOD_START), now.as("now"), before.as("before"));
   }
 
   /**
