@@ -142,6 +142,33 @@ class ChurnRatesTest {
   }
 
   @Test
+  void aPeriodWithoutRevenueIsTheNextPeriodsBase(SparkSession spark) {
+    // G buys Jan 31 (100) and Mar 1 (40, exactly 30 days later: no churn), nothing in February;
+    // the spell churns on Mar 31 by inactivity. Feb's base is G at January's 100, retained 0;
+    // March's base is G at February's 0 (not January's 100), spending 40.
+    Dataset<Row> tx =
+        Rows.df(
+            spark,
+            Rows.TRANSACTIONS,
+            Rows.purchase("G", "2024-01-31T12:00:00Z", "100"),
+            Rows.purchase("G", "2024-03-01T12:00:00Z", "40"));
+    ChurnRates.Result r = compute(spark, tx, ChurnDenominator.START, LocalDate.of(2024, 3, 31));
+
+    assertThat(
+            sorted(
+                r.periods(),
+                "period_start",
+                "cast(base_revenue as double)",
+                "cast(base_revenue_churned as double)",
+                "cast(base_revenue_retained_gross as double)",
+                "cast(base_revenue_retained_net as double)"))
+        .containsExactly(
+            "2024-01-01 | 0.0 | 0.0 | 0.0 | 0.0",
+            "2024-02-01 | 100.0 | 0.0 | 0.0 | 0.0",
+            "2024-03-01 | 0.0 | 0.0 | 0.0 | 40.0");
+  }
+
+  @Test
   void reasonsSplitCancellationsFromInactivity(SparkSession spark) {
     ChurnRates.Result r = asOfApril30(spark);
 
