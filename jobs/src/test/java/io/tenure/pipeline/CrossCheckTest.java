@@ -236,8 +236,8 @@ class CrossCheckTest {
     Dataset<Row> stats =
         TimeWithCustomer.compute(
                 contacts, settings.timeWithCustomer(), settings.grain(), settings.zone())
-            .stats()
-            .where("level = 'period_channel_category'");
+            .stats();
+    // Every rollup level: the coarse groups are where percentiles are assembled from counts.
     Dataset<Row> sql =
         spark.sql(
             "with c as (select trunc(to_date(opened_at), 'MM') m,"
@@ -250,11 +250,15 @@ class CrossCheckTest {
                 + "'),"
                 + " d as (select m, ch, cat, 'handle' measure, handle_seconds s from c"
                 + "   union all select m, ch, cat, 'elapsed', elapsed from c)"
-                + " select measure, m, ch, cat, count(*), count(s), avg(s),"
+                + " select measure, m, if(grouping(ch) = 1, 'all', ch),"
+                + "   if(grouping(cat) = 1, 'all', cat), count(*), count(s), avg(s),"
                 + "   percentile_disc(0.5) within group (order by s),"
-                + "   percentile_disc(0.9) within group (order by s), max(s),"
+                + "   percentile_disc(0.75) within group (order by s),"
+                + "   percentile_disc(0.9) within group (order by s),"
+                + "   percentile_disc(0.95) within group (order by s),"
+                + "   percentile_disc(0.99) within group (order by s), max(s),"
                 + "   coalesce(sum(s), 0) / 3600"
-                + " from d group by measure, m, ch, cat");
+                + " from d group by measure, rollup(m, ch, cat)");
     assertThat(sql.count()).isGreaterThan(50);
     Tables.assertApproximatelyEqual(
         sql,
@@ -267,7 +271,10 @@ class CrossCheckTest {
             "timed_interactions",
             "mean_seconds",
             "p50_seconds",
+            "p75_seconds",
             "p90_seconds",
+            "p95_seconds",
+            "p99_seconds",
             "max_seconds",
             "total_hours"),
         1e-6);
