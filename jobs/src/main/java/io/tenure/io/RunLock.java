@@ -1,21 +1,15 @@
 package io.tenure.io;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tenure.config.TenureSettings.LockSettings;
 import io.tenure.errors.Errors;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -33,10 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>The lock is the file {@code <output>/_lock}, created exclusively (O_EXCL on a local file
  * system, {@code create(overwrite = false)} elsewhere), holding the run id, host, process id and
  * process start. Its holder renews it (the file's modification time) every lease / 4 and deletes it
- * when the run ends, however it ends. A lock is abandoned when its holder is gone: on the same
- * host, when that process no longer runs (a {@code kill -9}); elsewhere, when it was not renewed
- * for the lease. An abandoned lock is moved aside under a name of the breaker's own (so two
- * successors cannot both break it), checked to be the one judged abandoned, and removed.
+ * when the run ends, however it ends. A lock is abandoned when its holder is gone ({@link
+ * LockHolder#abandoned}: on the same host, when that process no longer runs, e.g. after a {@code
+ * kill -9}; elsewhere, when it was not renewed for the lease). An abandoned lock is moved aside
+ * under a name of the breaker's own (so two successors cannot both break it), checked to be the one
+ * judged abandoned, and removed.
  *
  * <p>Object stores without an atomic create-if-absent (S3 before conditional writes) cannot
  * guarantee exclusivity; run one schedule per output path there.
@@ -44,7 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class RunLock implements AutoCloseable {
   public static final String NAME = "_lock";
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration POLL = Duration.ofSeconds(2);
 
   private final FileSystem fs;
@@ -86,11 +80,11 @@ public final class RunLock implements AutoCloseable {
       }
       String holder = "";
       while (true) {
-        if (create(fs, path, ownerJson(runId))) {
+        if (create(fs, path, LockHolder.ownerJson(runId))) {
           LOG.info("Took the lock {} for run {}", path, runId);
           return new RunLock(fs, path, runId, settings.lease());
         }
-        Optional<Holder> current = Holder.read(fs, path);
+        Optional<LockHolder> current = LockHolder.read(fs, path);
         if (current.isEmpty()) {
           continue; // released in between
         }
@@ -126,9 +120,9 @@ public final class RunLock implements AutoCloseable {
 
   /** Fails when the lock was broken by another run (this run looked dead to it). */
   public void verify() {
-    Optional<Holder> current;
+    Optional<LockHolder> current;
     try {
-      current = Holder.read(fs, path);
+      current = LockHolder.read(fs, path);
     } catch (IOException e) {
       throw Errors.failure("Cannot read the lock " + path + ": " + e.getMessage(), e);
     }
@@ -147,7 +141,7 @@ public final class RunLock implements AutoCloseable {
   public void close() {
     heartbeat.shutdownNow();
     try {
-      Optional<Holder> current = Holder.read(fs, path);
+      Optional<LockHolder> current = LockHolder.read(fs, path);
       if (current.isPresent() && current.get().runId().equals(runId) && !fs.delete(path, false)) {
         LOG.warn("Could not remove the lock {}; the next run breaks it", path);
       }
@@ -158,7 +152,7 @@ public final class RunLock implements AutoCloseable {
 
   private void renew() {
     try {
-      Optional<Holder> current = Holder.read(fs, path);
+      Optional<LockHolder> current = LockHolder.read(fs, path);
       if (current.isEmpty() || !current.get().runId().equals(runId)) {
         lost.set(true);
         LOG.error("Lost the lock {}: another run took it over", path);
@@ -193,8 +187,8 @@ public final class RunLock implements AutoCloseable {
   /**
    * Moves an abandoned lock aside under this run's name, checks it is the one judged, removes it.
    */
-  private static void breakLock(FileSystem fs, Path path, Holder judged, String runId, String why)
-      throws IOException {
+  private static void breakLock(
+      FileSystem fs, Path path, LockHolder judged, String runId, String why) throws IOException {
     Path aside = new Path(path.getParent(), NAME + ".broken-" + runId);
     boolean moved;
     if (LocalFiles.isLocal(fs)) {
@@ -210,7 +204,7 @@ public final class RunLock implements AutoCloseable {
     if (!moved) {
       return; // another run broke or released it first
     }
-    Optional<Holder> taken = Holder.read(fs, aside);
+    Optional<LockHolder> taken = LockHolder.read(fs, aside);
     if (taken.isPresent() && !taken.get().json().equals(judged.json())) {
       // A fresh lock replaced the abandoned one between reading and moving: give it back.
       if (!fs.exists(path) && fs.rename(aside, path)) {
@@ -220,93 +214,6 @@ public final class RunLock implements AutoCloseable {
     LOG.warn("Broke the lock of run {} ({}): {}", judged.runId(), judged.describe(), why);
     if (!fs.delete(aside, false)) {
       throw new IOException("cannot remove the broken lock " + aside);
-    }
-  }
-
-  private static String ownerJson(String runId) {
-    Map<String, Object> j = new LinkedHashMap<>();
-    j.put("run_id", runId);
-    j.put("host", host());
-    j.put("pid", ProcessHandle.current().pid());
-    j.put(
-        "process_start",
-        ProcessHandle.current().info().startInstant().map(Instant::toString).orElse(""));
-    j.put("acquired_at", Instant.now().toString());
-    try {
-      return MAPPER.writeValueAsString(j);
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static String host() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "unknown";
-    }
-  }
-
-  /** What a lock file says about its holder, and when it was last renewed. */
-  private record Holder(String json, JsonNode fields, Instant renewed) {
-    static Optional<Holder> read(FileSystem fs, Path path) throws IOException {
-      try {
-        long modified = fs.getFileStatus(path).getModificationTime();
-        String json;
-        try (InputStream in = fs.open(path)) {
-          json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        JsonNode fields;
-        try {
-          fields = json.isBlank() ? MAPPER.createObjectNode() : MAPPER.readTree(json);
-        } catch (IOException unreadable) {
-          fields = MAPPER.createObjectNode(); // being written: judged by its age only
-        }
-        return Optional.of(new Holder(json, fields, Instant.ofEpochMilli(modified)));
-      } catch (java.io.FileNotFoundException e) {
-        return Optional.empty();
-      }
-    }
-
-    String runId() {
-      return fields.path("run_id").asText("");
-    }
-
-    /** Why the holder is gone, or empty while it may still run. */
-    Optional<String> abandoned(Duration lease) {
-      long pid = fields.path("pid").asLong(-1);
-      if (pid > 0
-          && host().equals(fields.path("host").asText())
-          && pid != ProcessHandle.current().pid()) {
-        String start = fields.path("process_start").asText("");
-        boolean alive =
-            ProcessHandle.of(pid)
-                .map(
-                    p ->
-                        start.isEmpty()
-                            || p.info()
-                                .startInstant()
-                                .map(i -> i.toString().equals(start))
-                                .orElse(true))
-                .orElse(false);
-        if (!alive) {
-          return Optional.of("its process " + pid + " on this host has ended");
-        }
-      }
-      Duration age = Duration.between(renewed, Instant.now());
-      return age.compareTo(lease) > 0
-          ? Optional.of("not renewed for " + age.toSeconds() + " s (lease " + lease + ")")
-          : Optional.empty();
-    }
-
-    String describe() {
-      return String.format(
-          "run %s, host %s, pid %s, started %s, last renewed %s",
-          runId().isEmpty() ? "?" : runId(),
-          fields.path("host").asText("?"),
-          fields.path("pid").asText("?"),
-          fields.path("acquired_at").asText("?"),
-          renewed);
     }
   }
 }

@@ -1,0 +1,110 @@
+package io.tenure.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * What a {@link RunLock} file says about its holder (run id, host, process id and start), when it
+ * was last renewed, and whether the holder is gone: on this host, when its process no longer runs;
+ * anywhere, when the lock was not renewed for the lease.
+ */
+record LockHolder(String json, JsonNode fields, Instant renewed) {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  /** The holder named in the lock file at {@code path}; empty when there is no such file. */
+  static Optional<LockHolder> read(FileSystem fs, Path path) throws IOException {
+    try {
+      long modified = fs.getFileStatus(path).getModificationTime();
+      String json;
+      try (InputStream in = fs.open(path)) {
+        json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      JsonNode fields;
+      try {
+        fields = json.isBlank() ? MAPPER.createObjectNode() : MAPPER.readTree(json);
+      } catch (IOException unreadable) {
+        fields = MAPPER.createObjectNode(); // being written: judged by its age only
+      }
+      return Optional.of(new LockHolder(json, fields, Instant.ofEpochMilli(modified)));
+    } catch (java.io.FileNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  String runId() {
+    return fields.path("run_id").asText("");
+  }
+
+  /** Why the holder is gone, or empty while it may still run. */
+  Optional<String> abandoned(Duration lease) {
+    long pid = fields.path("pid").asLong(-1);
+    if (pid > 0
+        && host().equals(fields.path("host").asText())
+        && pid != ProcessHandle.current().pid()) {
+      String start = fields.path("process_start").asText("");
+      boolean alive =
+          ProcessHandle.of(pid)
+              .map(
+                  p ->
+                      start.isEmpty()
+                          || p.info()
+                              .startInstant()
+                              .map(i -> i.toString().equals(start))
+                              .orElse(true))
+              .orElse(false);
+      if (!alive) {
+        return Optional.of("its process " + pid + " on this host has ended");
+      }
+    }
+    Duration age = Duration.between(renewed, Instant.now());
+    return age.compareTo(lease) > 0
+        ? Optional.of("not renewed for " + age.toSeconds() + " s (lease " + lease + ")")
+        : Optional.empty();
+  }
+
+  String describe() {
+    return String.format(
+        "run %s, host %s, pid %s, started %s, last renewed %s",
+        runId().isEmpty() ? "?" : runId(),
+        fields.path("host").asText("?"),
+        fields.path("pid").asText("?"),
+        fields.path("acquired_at").asText("?"),
+        renewed);
+  }
+
+  /** What a new lock file of {@code runId} holds: the run, this host and this process. */
+  static String ownerJson(String runId) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("run_id", runId);
+    j.put("host", host());
+    j.put("pid", ProcessHandle.current().pid());
+    j.put(
+        "process_start",
+        ProcessHandle.current().info().startInstant().map(Instant::toString).orElse(""));
+    j.put("acquired_at", Instant.now().toString());
+    try {
+      return MAPPER.writeValueAsString(j);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}
