@@ -19,6 +19,9 @@ import static org.apache.spark.sql.functions.when;
 import io.tenure.config.Grain;
 import io.tenure.config.TenureSettings.TimeWithCustomerSettings;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -95,42 +98,16 @@ public final class TimeWithCustomer {
                 col("m." + MEASURE).as(MEASURE),
                 col("m." + DURATION).as(DURATION));
 
-    Column d = col(DURATION);
-    // The measure leads the rollup so that every kept grouping set has it; the grand total over
-    // both measures is dropped.
     Dataset<Row> stats =
-        timed
-            .rollup(col(MEASURE), col(PERIOD_START), col(CHANNEL), col(CATEGORY))
-            .agg(
-                count(lit(1)).as(INTERACTIONS),
-                count(d).as(TIMED),
-                avg(d).as(MEAN),
-                Percentiles.of(d, settings.percentileAccuracy(), 0.5, 0.75, 0.9, 0.95, 0.99)
-                    .as("q"),
-                max(d).as(MAX),
-                coalesce(sum(d), lit(0.0)).divide(3600.0).as(TOTAL_HOURS),
-                grouping(col(PERIOD_START)).as("g_period"),
-                grouping(col(CHANNEL)).as("g_channel"),
-                grouping(col(CATEGORY)).as("g_category"),
-                grouping(col(MEASURE)).as("g_measure"))
-            .where(col("g_measure").equalTo(0))
-            .select(
-                Rollups.level(col("g_period"), col("g_channel"), col("g_category")).as(LEVEL),
-                col(MEASURE),
-                col(PERIOD_START),
-                Rollups.rolled(CHANNEL, "g_channel"),
-                Rollups.rolled(CATEGORY, "g_category"),
-                col(INTERACTIONS),
-                col(TIMED),
-                col(MEAN),
-                col("q").getItem(0).as(P50),
-                col("q").getItem(1).as(P75),
-                col("q").getItem(2).as(P90),
-                col("q").getItem(3).as(P95),
-                col("q").getItem(4).as(P99),
-                col(MAX),
-                col(TOTAL_HOURS));
-
+        stats(
+            interactions.select(
+                col(CHANNEL),
+                col(CATEGORY),
+                Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
+                col("handle_seconds").cast("double").as(HANDLE),
+                elapsed.as(ELAPSED)),
+            settings.percentileAccuracy());
+    Column d = col(DURATION);
     Dataset<Row> histogram = histogram(timed.where(d.isNotNull()), settings.histogramBase());
 
     Dataset<Row> perCustomer =
@@ -144,6 +121,72 @@ public final class TimeWithCustomer {
                 avg(d).as(MEAN))
             .select(CUSTOMER_ID, PERIOD_START, MEASURE, INTERACTIONS, TIMED, TOTAL_SECONDS, MEAN);
     return new Result(stats, histogram, perCustomer);
+  }
+
+  /**
+   * The statistics of both measures from one row per contact: one rollup over period × channel ×
+   * category aggregates the two measures side by side, then each group row becomes one row per
+   * measure. (A rollup over exploded measure rows would feed every grouping set twice the rows,
+   * plus a grand total over both measures that is thrown away; the exact percentiles' count maps
+   * make that the stage's cost.)
+   */
+  private static Dataset<Row> stats(Dataset<Row> contacts, OptionalInt accuracy) {
+    List<Column> aggregates = new ArrayList<>();
+    List<Column> measures = new ArrayList<>();
+    for (String measure : List.of(HANDLE, ELAPSED)) {
+      Column d = col(measure);
+      aggregates.addAll(
+          List.of(
+              count(d).as(measure + "_timed"),
+              avg(d).as(measure + "_mean"),
+              Percentiles.of(d, accuracy, 0.5, 0.75, 0.9, 0.95, 0.99).as(measure + "_q"),
+              max(d).as(measure + "_max"),
+              coalesce(sum(d), lit(0.0)).divide(3600.0).as(measure + "_hours")));
+      Column q = col(measure + "_q");
+      measures.add(
+          struct(
+              lit(measure).as(MEASURE),
+              col(measure + "_timed").as(TIMED),
+              col(measure + "_mean").as(MEAN),
+              q.getItem(0).as(P50),
+              q.getItem(1).as(P75),
+              q.getItem(2).as(P90),
+              q.getItem(3).as(P95),
+              q.getItem(4).as(P99),
+              col(measure + "_max").as(MAX),
+              col(measure + "_hours").as(TOTAL_HOURS)));
+    }
+    aggregates.addAll(
+        List.of(
+            grouping(col(PERIOD_START)).as("g_period"),
+            grouping(col(CHANNEL)).as("g_channel"),
+            grouping(col(CATEGORY)).as("g_category")));
+    return contacts
+        .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))
+        .agg(count(lit(1)).as(INTERACTIONS), aggregates.toArray(Column[]::new))
+        .select(
+            Rollups.level(col("g_period"), col("g_channel"), col("g_category")).as(LEVEL),
+            col(PERIOD_START),
+            Rollups.rolled(CHANNEL, "g_channel"),
+            Rollups.rolled(CATEGORY, "g_category"),
+            col(INTERACTIONS),
+            explode(array(measures.toArray(Column[]::new))).as("m"))
+        .select(
+            col(LEVEL),
+            col("m." + MEASURE).as(MEASURE),
+            col(PERIOD_START),
+            col(CHANNEL),
+            col(CATEGORY),
+            col(INTERACTIONS),
+            col("m." + TIMED).as(TIMED),
+            col("m." + MEAN).as(MEAN),
+            col("m." + P50).as(P50),
+            col("m." + P75).as(P75),
+            col("m." + P90).as(P90),
+            col("m." + P95).as(P95),
+            col("m." + P99).as(P99),
+            col("m." + MAX).as(MAX),
+            col("m." + TOTAL_HOURS).as(TOTAL_HOURS));
   }
 
   /**
