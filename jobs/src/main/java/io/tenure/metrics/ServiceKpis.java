@@ -71,11 +71,12 @@ public final class ServiceKpis {
 
   /**
    * @param interactions clean interactions
-   * @param customerDays the activity base's daily table (for active customers)
+   * @param base the activity base (active customers: its customer-days per period, its customers
+   *     with a first purchase overall)
    */
   public static Dataset<Row> compute(
       Dataset<Row> interactions,
-      Dataset<Row> customerDays,
+      ActivityBase base,
       ServiceSettings settings,
       java.util.OptionalInt percentileAccuracy,
       Grain grain,
@@ -138,7 +139,7 @@ public final class ServiceKpis {
             .agg(
                 aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
 
-    Dataset<Row> active = activeCustomers(customerDays, grain);
+    Dataset<Row> active = activeCustomers(base, grain);
     Dataset<Row> joined =
         agg.withColumn("active_key", Outputs.periodKey(col(PERIOD_START)))
             .join(active, Outputs.using("active_key"), "left");
@@ -268,13 +269,18 @@ public final class ServiceKpis {
   }
 
   /** Customers with a purchase per period, and overall, keyed like the KPI rows. */
-  private static Dataset<Row> activeCustomers(Dataset<Row> customerDays, Grain grain) {
-    Dataset<Row> days = customerDays.where(col(ActivityBase.PURCHASES).gt(0));
+  private static Dataset<Row> activeCustomers(ActivityBase base, Grain grain) {
     Dataset<Row> perPeriod =
-        days.groupBy(Periods.start(col(ActivityBase.ACTIVITY_DATE), grain).as("active_key"))
+        base.customerDays()
+            .where(col(ActivityBase.PURCHASES).gt(0))
+            .groupBy(Periods.start(col(ActivityBase.ACTIVITY_DATE), grain).as("active_key"))
             .agg(countDistinct(col(ActivityBase.CUSTOMER_ID)).as("active_customers"));
+    // A customer with a purchase day is one with a first purchase: the customers base counts them
+    // without a second distinct count over every customer-day.
     Dataset<Row> overall =
-        days.agg(countDistinct(col(ActivityBase.CUSTOMER_ID)).as("active_customers"))
+        base.customers()
+            .where(col(ActivityBase.FIRST_PURCHASE_DATE).isNotNull())
+            .agg(count(lit(1)).as("active_customers"))
             .select(
                 Outputs.periodKey(lit(null).cast("date")).as("active_key"),
                 col("active_customers"));

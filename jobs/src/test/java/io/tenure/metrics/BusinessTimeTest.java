@@ -98,7 +98,7 @@ class BusinessTimeTest {
     Dataset<Row> kpis =
         ServiceKpis.compute(
             interactions,
-            ActivityBase.build(tx, Optional.empty(), BERLIN).customerDays(),
+            ActivityBase.build(tx, Optional.empty(), BERLIN),
             settings,
             java.util.OptionalInt.empty(),
             Grain.MONTH,

@@ -148,7 +148,7 @@ class ServiceKpisTest {
     kpis =
         ServiceKpis.compute(
             interactions,
-            base.customerDays(),
+            base,
             settings,
             java.util.OptionalInt.empty(),
             Grain.MONTH,

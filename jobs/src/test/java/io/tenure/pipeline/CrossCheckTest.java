@@ -285,7 +285,7 @@ class CrossCheckTest {
     Dataset<Row> kpis =
         ServiceKpis.compute(
                 contacts,
-                ActivityBase.build(tx, Optional.empty(), settings.zone()).customerDays(),
+                ActivityBase.build(tx, Optional.empty(), settings.zone()),
                 settings.service(),
                 settings.timeWithCustomer().percentileAccuracy(),
                 settings.grain(),

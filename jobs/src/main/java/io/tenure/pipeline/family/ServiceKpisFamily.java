@@ -64,7 +64,7 @@ public final class ServiceKpisFamily implements TableFamily {
         KPIS,
         ServiceKpis.compute(
             interactions,
-            run.activityBase().customerDays(),
+            run.activityBase(),
             s.service(),
             s.timeWithCustomer().percentileAccuracy(),
             s.grain(),
