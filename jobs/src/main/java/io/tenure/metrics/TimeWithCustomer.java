@@ -81,13 +81,14 @@ public final class TimeWithCustomer {
   public static Result compute(
       Dataset<Row> interactions, TimeWithCustomerSettings settings, Grain grain, ZoneId zone) {
     Column elapsed = col("closed_at").cast("double").minus(col("opened_at").cast("double"));
+    Column period = Periods.start(Periods.localDate(col("opened_at"), zone), grain);
     Dataset<Row> timed =
         interactions
             .select(
                 col(CUSTOMER_ID),
                 col(CHANNEL),
                 col(CATEGORY),
-                Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
+                period.as(PERIOD_START),
                 explode(array(measured(HANDLE, col("handle_seconds")), measured(ELAPSED, elapsed)))
                     .as("m"))
             .select(
@@ -103,7 +104,7 @@ public final class TimeWithCustomer {
             interactions.select(
                 col(CHANNEL),
                 col(CATEGORY),
-                Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
+                period.as(PERIOD_START),
                 col("handle_seconds").cast("double").as(HANDLE),
                 elapsed.as(ELAPSED)),
             settings.percentileAccuracy());
