@@ -80,17 +80,24 @@ public final class TimeWithCustomer {
 
   public static Result compute(
       Dataset<Row> interactions, TimeWithCustomerSettings settings, Grain grain, ZoneId zone) {
-    Column elapsed = col("closed_at").cast("double").minus(col("opened_at").cast("double"));
-    Column period = Periods.start(Periods.localDate(col("opened_at"), zone), grain);
+    // One row per contact with both measures: the statistics read it as it is, the histogram and
+    // the per-customer totals one row per measure.
+    Dataset<Row> contacts =
+        interactions.select(
+            col(CUSTOMER_ID),
+            col(CHANNEL),
+            col(CATEGORY),
+            Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
+            col("handle_seconds").cast("double").as(HANDLE),
+            col("closed_at").cast("double").minus(col("opened_at").cast("double")).as(ELAPSED));
     Dataset<Row> timed =
-        interactions
+        contacts
             .select(
                 col(CUSTOMER_ID),
                 col(CHANNEL),
                 col(CATEGORY),
-                period.as(PERIOD_START),
-                explode(array(measured(HANDLE, col("handle_seconds")), measured(ELAPSED, elapsed)))
-                    .as("m"))
+                col(PERIOD_START),
+                explode(array(measured(HANDLE), measured(ELAPSED))).as("m"))
             .select(
                 col(CUSTOMER_ID),
                 col(CHANNEL),
@@ -99,15 +106,7 @@ public final class TimeWithCustomer {
                 col("m." + MEASURE).as(MEASURE),
                 col("m." + DURATION).as(DURATION));
 
-    Dataset<Row> stats =
-        stats(
-            interactions.select(
-                col(CHANNEL),
-                col(CATEGORY),
-                period.as(PERIOD_START),
-                col("handle_seconds").cast("double").as(HANDLE),
-                elapsed.as(ELAPSED)),
-            settings.percentileAccuracy());
+    Dataset<Row> stats = stats(contacts, settings.percentileAccuracy());
     Column d = col(DURATION);
     Dataset<Row> histogram = histogram(timed.where(d.isNotNull()), settings.histogramBase());
 
@@ -238,7 +237,7 @@ public final class TimeWithCustomer {
                                 col(LEVEL), col(MEASURE), col(PERIOD_START), col(CHANNEL)))));
   }
 
-  private static Column measured(String measure, Column seconds) {
-    return struct(lit(measure).as(MEASURE), seconds.cast("double").as(DURATION));
+  private static Column measured(String measure) {
+    return struct(lit(measure).as(MEASURE), col(measure).as(DURATION));
   }
 }
