@@ -12,6 +12,7 @@ import io.tenure.io.InputState;
 import io.tenure.io.SourcePartitions;
 import io.tenure.io.TypedInput;
 import io.tenure.io.WorkArea;
+import io.tenure.validate.JudgedInputs;
 import io.tenure.validate.KeyedRules;
 import io.tenure.validate.ValidatedInput;
 import io.tenure.validate.Validation;
@@ -65,7 +66,7 @@ final class IncrementalInputs {
   }
 
   /** Reads and judges every configured input as of {@code date}. */
-  Map<TableKind, ValidatedInput> read(LocalDate date) {
+  JudgedInputs read(LocalDate date) {
     this.asOf = date;
     Optional<InputState.Version> from = rebuild ? Optional.empty() : state.latestBefore(date);
     if (from.isPresent()
@@ -97,20 +98,24 @@ final class IncrementalInputs {
                       ? partitioned(in.get(), version, validation)
                       : whole(in.get(), validation)));
     }
-    Map<TableKind, Dataset<Row>> verdicts =
+    KeyedRules.Verdicts verdicts =
         Stages.run(
             spark,
             "inputs:judge",
             "Apply the rules across rows and tables",
             () -> {
+              KeyedRules.Verdicts v =
+                  KeyedRules.verdicts(keyed, rows -> work.keep("first_purchases", rows));
               Map<TableKind, Dataset<Row>> kept = new EnumMap<>(TableKind.class);
-              KeyedRules.verdicts(keyed, rows -> work.keep("first_purchases", rows))
-                  .forEach((kind, v) -> kept.put(kind, work.keep(kind.key() + "_verdicts", v)));
-              return kept;
+              v.byTable()
+                  .forEach(
+                      (kind, rows) -> kept.put(kind, work.keep(kind.key() + "_verdicts", rows)));
+              return new KeyedRules.Verdicts(kept, v.firstPurchases());
             });
     Map<TableKind, ValidatedInput> out = new EnumMap<>(TableKind.class);
-    keyed.forEach((kind, input) -> out.put(kind, KeyedRules.judged(input, verdicts.get(kind))));
-    return out;
+    keyed.forEach(
+        (kind, input) -> out.put(kind, KeyedRules.judged(input, verdicts.byTable().get(kind))));
+    return new JudgedInputs(out, verdicts.firstPurchases());
   }
 
   /** What this run read, for the manifest. */

@@ -7,6 +7,7 @@ import io.tenure.io.InputReader;
 import io.tenure.io.WorkArea;
 import io.tenure.validate.CrossTableRules;
 import io.tenure.validate.InputProfile;
+import io.tenure.validate.JudgedInputs;
 import io.tenure.validate.ValidatedInput;
 import io.tenure.validate.Validation;
 import java.time.LocalDate;
@@ -50,14 +51,14 @@ final class InputPreparation {
    */
   PreparedInputs prepare(
       TableKind main, Optional<WorkArea> work, Optional<IncrementalInputs> incremental) {
-    Map<TableKind, ValidatedInput> inputs =
+    JudgedInputs inputs =
         incremental.isPresent()
             ? incremental.get().read(settings.asOf().orElseThrow(Errors::incrementalNeedsAsOf))
             : readWhole(work);
     return counted(main, inputs);
   }
 
-  private Map<TableKind, ValidatedInput> readWhole(Optional<WorkArea> work) {
+  private JudgedInputs readWhole(Optional<WorkArea> work) {
     InputReader reader = new InputReader(spark, settings);
     Validation validation = new Validation(settings);
     Map<TableKind, ValidatedInput> read = new EnumMap<>(TableKind.class);
@@ -83,7 +84,8 @@ final class InputPreparation {
         () -> CrossTableRules.apply(read, work));
   }
 
-  private PreparedInputs counted(TableKind main, Map<TableKind, ValidatedInput> inputs) {
+  private PreparedInputs counted(TableKind main, JudgedInputs judged) {
+    Map<TableKind, ValidatedInput> inputs = judged.tables();
     Map<TableKind, InputProfile.DailyCounts> counts = new EnumMap<>(TableKind.class);
     inputs.forEach(
         (kind, v) ->
@@ -135,7 +137,7 @@ final class InputPreparation {
           pr.rowsExcluded(),
           pr.excludedByReason());
     }
-    return new PreparedInputs(inputs, profiles, asOf, settings.zone());
+    return new PreparedInputs(inputs, judged.firstPurchases(), profiles, asOf, settings.zone());
   }
 
   /**

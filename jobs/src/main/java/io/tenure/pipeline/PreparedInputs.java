@@ -2,6 +2,7 @@ package io.tenure.pipeline;
 
 import io.tenure.config.TableKind;
 import io.tenure.metrics.KnownFacts;
+import io.tenure.validate.CrossTableRules;
 import io.tenure.validate.InputProfile;
 import io.tenure.validate.ValidatedInput;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import org.apache.spark.sql.Row;
 /** The inputs of a run, read, validated and counted, with the as-of date fixed. */
 record PreparedInputs(
     Map<TableKind, ValidatedInput> inputs,
+    Optional<Dataset<Row>> allFirstPurchases,
     List<InputProfile> profiles,
     LocalDate asOf,
     ZoneId zone) {
@@ -28,5 +30,13 @@ record PreparedInputs(
     Optional<Dataset<Row>> rows = Optional.ofNullable(inputs.get(kind)).map(v -> v.clean(asOf));
     Instant knownBefore = asOf.plusDays(1).atStartOfDay(zone).toInstant();
     return kind == TableKind.INTERACTIONS ? rows.map(r -> KnownFacts.asOf(r, knownBefore)) : rows;
+  }
+
+  /**
+   * Each customer's first clean purchase up to the as-of day, as validation found it for its rules
+   * (empty when it did not: no transactions input).
+   */
+  Optional<Dataset<Row>> firstPurchases() {
+    return allFirstPurchases.map(f -> CrossTableRules.firstPurchasesUpTo(f, asOf, zone));
   }
 }

@@ -100,8 +100,13 @@ public final class RunContext {
    */
   public ActivityBase activityBase() {
     if (activityBase == null) {
+      Dataset<Row> tx = transactions();
+      Optional<Dataset<Row>> customerTable = inputs.clean(TableKind.CUSTOMERS);
       ActivityBase built =
-          ActivityBase.build(transactions(), inputs.clean(TableKind.CUSTOMERS), settings.zone());
+          inputs
+              .firstPurchases()
+              .map(first -> ActivityBase.build(tx, customerTable, first, settings.zone()))
+              .orElseGet(() -> ActivityBase.build(tx, customerTable, settings.zone()));
       Dataset<Row> days =
           Stages.run(
               spark,

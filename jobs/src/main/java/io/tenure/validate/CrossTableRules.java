@@ -8,6 +8,11 @@ import static org.apache.spark.sql.functions.not;
 
 import io.tenure.config.TableKind;
 import io.tenure.io.WorkArea;
+import io.tenure.metrics.ActivityBase;
+import io.tenure.metrics.Periods;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +48,7 @@ public final class CrossTableRules {
 
   /** The inputs with the cross-table rules applied; every reader recomputes them. */
   public static Map<TableKind, ValidatedInput> apply(Map<TableKind, ValidatedInput> inputs) {
-    return apply(inputs, Optional.empty());
+    return apply(inputs, Optional.empty()).tables();
   }
 
   /**
@@ -51,15 +56,15 @@ public final class CrossTableRules {
    * ValidatedInput#compacted(Column) compacted} and written there once, so that the rules, the
    * counts and every metric read the rows without recomputing them: the transactions after their
    * own rules (the cross-table rules read them), their first purchases, the refunds after their
-   * rule, then every other table.
+   * rule, then every other table. The first purchases are returned too: the customers base reads
+   * them instead of aggregating every purchase again.
    */
-  public static Map<TableKind, ValidatedInput> apply(
-      Map<TableKind, ValidatedInput> inputs, Optional<WorkArea> work) {
+  public static JudgedInputs apply(Map<TableKind, ValidatedInput> inputs, Optional<WorkArea> work) {
     if (!inputs.containsKey(TableKind.TRANSACTIONS)) {
       // Without transactions no rule here can be judged; the families that need them are skipped.
       Map<TableKind, ValidatedInput> out = new EnumMap<>(TableKind.class);
       inputs.forEach((kind, input) -> out.put(kind, keep(kind.key(), input, lit(false), work)));
-      return out;
+      return new JudgedInputs(out, Optional.empty());
     }
     ValidatedInput own =
         keep(TableKind.TRANSACTIONS.key(), inputs.get(TableKind.TRANSACTIONS), IS_REFUND, work);
@@ -82,7 +87,7 @@ public final class CrossTableRules {
                           work);
                   default -> keep(kind.key(), input, lit(false), work);
                 }));
-    return out;
+    return new JudgedInputs(out, Optional.of(firstPurchases));
   }
 
   /** The input compacted and kept in the work area, if there is one. */
@@ -102,6 +107,22 @@ public final class CrossTableRules {
         .where(col(ValidatedInput.REASON).isNull().and(col("kind").equalTo("purchase")))
         .groupBy(col("customer_id").as(CUSTOMER))
         .agg(min(col("occurred_at")).as(FIRST_PURCHASE));
+  }
+
+  /**
+   * The customers of {@code firstPurchases} (as {@link #firstPurchases(Dataset)} computes them,
+   * over every date) whose first purchase is on or before {@code asOf} in {@code zone}, in {@link
+   * ActivityBase#firstPurchases}' layout. Purchases are judged by their own rules and the repeated
+   * ids only, so these are the first purchases of the clean transactions up to {@code asOf}: a
+   * customer whose first purchase is later has none by then.
+   */
+  public static Dataset<Row> firstPurchasesUpTo(
+      Dataset<Row> firstPurchases, LocalDate asOf, ZoneId zone) {
+    return firstPurchases
+        .where(Periods.localDate(col(FIRST_PURCHASE), zone).leq(lit(Date.valueOf(asOf))))
+        .select(
+            col(CUSTOMER).as(ActivityBase.CUSTOMER_ID),
+            col(FIRST_PURCHASE).as(ActivityBase.FIRST_PURCHASE_AT));
   }
 
   /** The refunds among flagged transactions. */

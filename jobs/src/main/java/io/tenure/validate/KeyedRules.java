@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
@@ -66,13 +67,15 @@ public final class KeyedRules {
    *
    * @param keep materialises an intermediate read several times (the first purchases)
    */
-  public static Map<TableKind, Dataset<Row>> verdicts(
+  public static Verdicts verdicts(
       Map<TableKind, ValidatedInput> keyed, UnaryOperator<Dataset<Row>> keep) {
     Map<TableKind, Dataset<Row>> judged = new EnumMap<>(TableKind.class);
     keyed.forEach((kind, input) -> judged.put(kind, withoutRepeatedIds(kind, input.flagged())));
     Dataset<Row> tx = judged.get(TableKind.TRANSACTIONS);
+    Optional<Dataset<Row>> firstPurchases = Optional.empty();
     if (tx != null) {
       Dataset<Row> first = keep.apply(CrossTableRules.firstPurchases(tx));
+      firstPurchases = Optional.of(first);
       judged.put(
           TableKind.TRANSACTIONS,
           tx.where(not(CrossTableRules.IS_REFUND))
@@ -90,8 +93,15 @@ public final class KeyedRules {
                 kind,
                 rows.where(not(col(ValidatedInput.REASON).eqNullSafe(col(OWN))))
                     .select(col(PART), col(ROW), col(ValidatedInput.REASON).as(VERDICT))));
-    return out;
+    return new Verdicts(out, firstPurchases);
   }
+
+  /**
+   * @param byTable per table, the key and reason of every row the rules across rows make unusable
+   * @param firstPurchases as in {@link JudgedInputs#firstPurchases()}
+   */
+  public record Verdicts(
+      Map<TableKind, Dataset<Row>> byTable, Optional<Dataset<Row>> firstPurchases) {}
 
   /** The rows of {@code input} with the verdicts applied: what a full run's validation flags. */
   public static ValidatedInput judged(ValidatedInput input, Dataset<Row> verdicts) {

@@ -11,14 +11,18 @@ import io.tenure.io.InputReader;
 import io.tenure.io.OutputWriter;
 import io.tenure.io.TypedInput;
 import io.tenure.io.WorkArea;
+import io.tenure.metrics.ActivityBase;
 import io.tenure.testing.SparkExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -167,7 +171,7 @@ class RowRulesCatalogueTest {
   void keptInAWorkAreaTheRowsReadTheSameAndTheQuarantineKeepsEverySourceRow(SparkSession spark) {
     Map<TableKind, ValidatedInput> kept;
     try (WorkArea work = new WorkArea(spark, dir.resolve("out").toString())) {
-      kept = CrossTableRules.apply(read, Optional.of(work));
+      kept = CrossTableRules.apply(read, Optional.of(work)).tables();
       for (TableKind table : TableKind.values()) {
         ValidatedInput a = inputs.get(table);
         ValidatedInput b = kept.get(table);
@@ -183,6 +187,37 @@ class RowRulesCatalogueTest {
       }
     }
     assertThat(dir.resolve("out").resolve(OutputWriter.STAGING)).doesNotExist();
+  }
+
+  /**
+   * The customers base reads the first purchases the refund rule computed (over every date) instead
+   * of aggregating the clean purchases again: they must be the clean purchases' firsts at any as-of
+   * date. c1 first buys on 03-01 (its duplicate t1 of 03-05 and its broken rows do not count), c2
+   * on 03-03 (its row without currency is unusable), c3 only refunds.
+   */
+  @Test
+  void theFirstPurchasesOfTheRulesAreThoseOfTheCleanTransactionsAtEveryDate(SparkSession spark) {
+    try (WorkArea work = new WorkArea(spark, dir.resolve("out").toString())) {
+      JudgedInputs judged = CrossTableRules.apply(read, Optional.of(work));
+      Dataset<Row> firsts = judged.firstPurchases().orElseThrow();
+      ValidatedInput tx = judged.tables().get(TableKind.TRANSACTIONS);
+      Map<String, List<String>> expected =
+          Map.of(
+              "2024-02-29", List.of(),
+              "2024-03-01", List.of("c1 | 2024-03-01 10:00:00.0"),
+              "2024-03-02", List.of("c1 | 2024-03-01 10:00:00.0"),
+              "2030-01-01", List.of("c1 | 2024-03-01 10:00:00.0", "c2 | 2024-03-03 10:00:00.0"));
+      expected.forEach(
+          (date, rows) -> {
+            LocalDate asOf = LocalDate.parse(date);
+            List<String> fromRules =
+                sorted(CrossTableRules.firstPurchasesUpTo(firsts, asOf, ZoneOffset.UTC));
+            assertThat(fromRules).as(date).isEqualTo(rows);
+            assertThat(fromRules)
+                .as(date)
+                .isEqualTo(sorted(ActivityBase.firstPurchases(tx.clean(asOf))));
+          });
+    }
   }
 
   @Test
