@@ -95,10 +95,13 @@ public final class CohortRetention {
             .where(col(COHORT_START).isNotNull());
 
     // Joined on the customer, the days arrive partitioned by customer: the per-customer-period
-    // aggregate needs no second shuffle, and the next one is over a handful of cohort cells.
+    // aggregate needs no second shuffle, and the next one is over a handful of cohort cells. A
+    // shuffle join, said so: when the members fall under the broadcast threshold Spark would
+    // broadcast them and then shuffle every day for that aggregate, after a partial aggregate that
+    // cannot shrink them (22 against 16 s at M uniform; docs/benchmarks.md).
     Dataset<Row> activity =
         base.customerDays()
-            .join(members, ActivityBase.CUSTOMER_ID)
+            .join(members.hint("shuffle_merge"), ActivityBase.CUSTOMER_ID)
             .withColumn(PERIOD_START, Periods.start(col(ActivityBase.ACTIVITY_DATE), grain))
             .withColumn(PERIOD_INDEX, Periods.index(col(COHORT_START), col(PERIOD_START), grain))
             .where(col(PERIOD_INDEX).geq(0))
