@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A run as of a date uses only what was known at the end of that day. */
-@ExtendWith(SparkExtension.class)
+@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class AsOfTest {
   @TempDir Path dir;
 

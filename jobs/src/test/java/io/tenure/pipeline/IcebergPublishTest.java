@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * its partition (no duplicates) in a new snapshot; `_latest` holds the newest date only and a
  * backfill does not move it; snapshots past the retention are expired, the current one kept.
  */
-@ExtendWith(SparkExtension.class)
+@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class IcebergPublishTest {
   @TempDir static Path out;
 

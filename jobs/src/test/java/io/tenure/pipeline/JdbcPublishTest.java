@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that fails midway (after one table was written) leaves the previous tables; a backfill of an
  * older date does not replace the newest.
  */
-@ExtendWith(SparkExtension.class)
+@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class JdbcPublishTest {
   private static final List<String> TABLES = List.of("churn_rates", "churn_reasons");
   private static LocalPostgres pg;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Unidentified callers share the id "0": declared as a placeholder, their contacts count in the
  * contact-level figures and stay out of the customer-level ones; a purchase under it is excluded.
  */
-@ExtendWith(SparkExtension.class)
+@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class PlaceholderIdsTest {
   private static final String AS_OF = "2024-06-10";
 

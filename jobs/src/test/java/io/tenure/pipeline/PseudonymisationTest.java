@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Customer ids in per-customer outputs are HMAC-SHA256 pseudonyms; the key appears nowhere. */
-@ExtendWith(SparkExtension.class)
+@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class PseudonymisationTest {
   private static final String KEY = "correct horse battery staple";
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole-input catalogue of docs/data-quality.md: each problem gets one clear message and its
  * exit code (3 = input, 2 = configuration), or, for the empty optional tables, a normal run.
  */
-@ExtendWith(SparkExtension.class)
+@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class WholeInputCatalogueTest {
   @TempDir Path dir;
 

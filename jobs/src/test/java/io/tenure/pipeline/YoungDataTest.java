@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A company in its first period: as of a day inside the first period there is no complete period,
  * and every table is published (empty where nothing is complete), never exit 1.
  */
-@ExtendWith(SparkExtension.class)
+@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class YoungDataTest {
   @TempDir Path dir;
 
