@@ -66,8 +66,8 @@ final class DuplicateIds {
             .where(col("n").gt(1))
             .select(HASH);
     // A count runs the aggregate's reduce side in one parallel job; a limit before collecting
-    // would run it partition by partition in growing rounds (Spark's incremental take), which
-    // cost a few seconds at a million customers where no id repeats, the common case.
+    // would run it in sequential rounds (Spark's incremental take): about a second at 8 M
+    // transactions where no id repeats, the common case (docs/benchmarks.md).
     long repeatedIds = repeated.count();
     if (repeatedIds == 0) {
       return flagged;
