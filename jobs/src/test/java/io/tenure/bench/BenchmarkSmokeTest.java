@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Its correctness gate is real: the naive Spark SQL and DuckDB formulations must give Tenure's
  * results, and the core-families run the full run's.
  */
-@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
+@ExtendWith(SparkExtension.class)
 class BenchmarkSmokeTest {
   @Test
   void tinyScaleRunsAndEveryContenderAgreesWithTenure(SparkSession spark, @TempDir Path data)
