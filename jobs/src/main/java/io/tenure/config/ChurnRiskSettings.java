@@ -1,5 +1,8 @@
 package io.tenure.config;
 
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.temporal.TemporalAdjusters;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,6 +21,11 @@ import java.util.Optional;
  * @param balanceClasses weight examples so that both classes weigh the same (probabilities are then
  *     no longer calibrated to the base rate)
  * @param modelPath score with this saved model instead of training one ({@code score} command)
+ * @param retrainEvery how often the model is trained: a run as of D scores with the model trained
+ *     as of {@link Retrain#trainingDate the first day of D's period}
+ * @param fingerprint SHA-256 of every setting that decides the fitted model (inputs, time, quality,
+ *     money, churn, service and these settings but the two above): a saved model trained under
+ *     another fingerprint is not reused
  */
 public record ChurnRiskSettings(
     Model model,
@@ -27,7 +35,9 @@ public record ChurnRiskSettings(
     int minExamplesPerClass,
     int maxIterations,
     boolean balanceClasses,
-    Optional<String> modelPath) {
+    Optional<String> modelPath,
+    Retrain retrainEvery,
+    String fingerprint) {
 
   /** The classifiers Tenure offers. */
   public enum Model {
@@ -55,9 +65,52 @@ public record ChurnRiskSettings(
     }
   }
 
+  /**
+   * How often the model is trained. A run as of D scores with the model trained as of the first day
+   * of D's period (D itself, the Monday of its ISO week, the first of its month), on what was known
+   * then: a deterministic function of D, so that a daily run that reuses a saved model publishes
+   * what a backfill that trains it again would.
+   */
+  public enum Retrain {
+    DAY("day"),
+    WEEK("week"),
+    MONTH("month");
+
+    private final String key;
+
+    Retrain(String key) {
+      this.key = key;
+    }
+
+    public String key() {
+      return key;
+    }
+
+    /** The date the model of a run as of {@code asOf} is trained as of. */
+    public LocalDate trainingDate(LocalDate asOf) {
+      return switch (this) {
+        case DAY -> asOf;
+        case WEEK -> asOf.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+        case MONTH -> asOf.withDayOfMonth(1);
+      };
+    }
+
+    public static Retrain parse(String value) {
+      for (Retrain r : values()) {
+        if (r.key.equals(value.toLowerCase(Locale.ROOT))) {
+          return r;
+        }
+      }
+      throw new IllegalArgumentException(
+          "unknown period '" + value + "'; expected day, week or month");
+    }
+  }
+
   public ChurnRiskSettings {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(modelPath, "modelPath");
+    Objects.requireNonNull(retrainEvery, "retrainEvery");
+    Objects.requireNonNull(fingerprint, "fingerprint");
     positive("horizon-days", horizonDays);
     positive("training-cutoffs", trainingCutoffs);
     positive("cutoff-spacing-days", cutoffSpacingDays);
@@ -75,7 +128,9 @@ public record ChurnRiskSettings(
         minExamplesPerClass,
         maxIterations,
         balanceClasses,
-        Optional.of(path));
+        Optional.of(path),
+        retrainEvery,
+        fingerprint);
   }
 
   private static void positive(String key, int value) {

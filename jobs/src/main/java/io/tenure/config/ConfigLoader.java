@@ -229,7 +229,9 @@ public final class ConfigLoader {
                     r.bool("churn-risk.balance-classes"),
                     t.getIsNull("churn-risk.model-path")
                         ? Optional.empty()
-                        : Optional.of(r.string("churn-risk.model-path"))));
+                        : Optional.of(r.string("churn-risk.model-path")),
+                    r.parse("churn-risk.retrain-every", ChurnRiskSettings.Retrain::parse),
+                    modelFingerprint(t)));
     QualitySettings quality = QualityConfig.read(t, r, origin);
     PrivacySettings privacy =
         r.build(
@@ -276,6 +278,22 @@ public final class ConfigLoader {
 
   private static String digest(Config t) {
     return sha256(t.withoutPath("base-dir").root());
+  }
+
+  /** What decides a fitted churn-risk model, as {@link ChurnRiskSettings#fingerprint()}. */
+  private static String modelFingerprint(Config t) {
+    Config decisive = ConfigFactory.empty();
+    for (String path :
+        new String[] {"inputs", "time", "quality", "money", "churn", "service", "churn-risk"}) {
+      if (t.hasPath(path)) {
+        decisive = decisive.withValue(path, t.getValue(path));
+      }
+    }
+    return sha256(
+        decisive
+            .withoutPath("churn-risk.model-path")
+            .withoutPath("churn-risk.retrain-every")
+            .root());
   }
 
   /** SHA-256 of a configuration tree rendered as JSON (keys in a stable order), in hex. */

@@ -161,7 +161,7 @@ class EndToEndTest {
 
   /** {@code score} applies the saved model without training: the same scores as the run's. */
   @Test
-  void scoreAppliesTheSavedModel(SparkSession spark, @TempDir Path scored) {
+  void scoreAppliesTheSavedModel(SparkSession spark, @TempDir Path scored) throws Exception {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     String model = out.resolve("_models/churn_risk/as_of=" + AS_OF).toString();
     assertThat(cli(args("score", scored, "--as-of", AS_OF, "--model", model), captured))
@@ -169,6 +169,11 @@ class EndToEndTest {
         .isZero();
     io.tenure.testing.Tables.assertApproximatelyEqual(
         published(spark, out, "churn_scores"), published(spark, scored, "churn_scores"), 1e-12);
+    // Retrained every day (the default): the run fitted the model as of its own date.
+    JsonNode described = new ObjectMapper().readTree(Path.of(model, "tenure-model.json").toFile());
+    assertThat(described.get("trained_as_of").asText()).isEqualTo(AS_OF);
+    assertThat(described.get("fitted_by_run_as_of").asText()).isEqualTo(AS_OF);
+    assertThat(described.get("quality").size()).isGreaterThan(20);
     assertThat(scored.resolve("churn_model_metrics")).doesNotExist();
     assertThat(scored.resolve("cohort_retention")).doesNotExist();
 

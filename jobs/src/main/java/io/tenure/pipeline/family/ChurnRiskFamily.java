@@ -14,11 +14,10 @@ import io.tenure.metrics.ChurnRiskModel;
 import io.tenure.metrics.ModelQuality;
 import io.tenure.pipeline.OutputTable;
 import io.tenure.pipeline.RunContext;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
@@ -72,7 +71,36 @@ public final class ChurnRiskFamily implements TableFamily {
       stageScores(run, staging, model, features(run, List.of(asOf)), s);
       return;
     }
-    LocalDate evaluation = asOf.minusDays(s.horizonDays());
+    LocalDate trainedAsOf = s.retrainEvery().trainingDate(asOf);
+    Optional<ModelStore.Trained> saved =
+        trainedAsOf.equals(asOf)
+            ? Optional.empty()
+            : ModelStore.find(
+                run.spark(), run.settings().outputPath(), trainedAsOf, asOf, s.fingerprint());
+    if (saved.isPresent()) {
+      LOG.info(
+          "churn_scores: the model trained as of {} (fitted by the run as of {}), retrained every"
+              + " {}",
+          trainedAsOf,
+          saved.get().fittedByRun(),
+          s.retrainEvery().key());
+      stageScores(run, staging, saved.get().model(), features(run, List.of(asOf)), s);
+      stageQuality(run, staging, saved.get(), s);
+      return;
+    }
+    train(run, trainedAsOf, staging, s);
+  }
+
+  /**
+   * Trains the model as of {@code trainedAsOf} (on or before the run's date), evaluates it and
+   * stages the scores of the run's date, its quality and the model. The examples are those a run as
+   * of {@code trainedAsOf} trains on: a feature at a cutoff uses only what was known by the cutoff,
+   * and every label (a churn by the cutoff + H, at most {@code trainedAsOf}) was known by then.
+   */
+  private static void train(
+      RunContext run, LocalDate trainedAsOf, Staging staging, ChurnRiskSettings s) {
+    LocalDate asOf = run.asOf();
+    LocalDate evaluation = trainedAsOf.minusDays(s.horizonDays());
     List<LocalDate> cutoffs = new ArrayList<>();
     for (int i = 0; i < s.trainingCutoffs(); i++) {
       // A training label must be known by the evaluation cutoff: no future in training.
@@ -84,7 +112,7 @@ public final class ChurnRiskFamily implements TableFamily {
     Dataset<Row> all =
         run.keep("churn_features", "Keep the churn-risk features", features(run, cutoffs));
     Dataset<Row> labelled =
-        all.where(col(ChurnFeatures.CUTOFF).lt(lit(java.sql.Date.valueOf(asOf))))
+        all.where(col(ChurnFeatures.CUTOFF).lt(lit(java.sql.Date.valueOf(trainedAsOf))))
             .withColumn(
                 ChurnRiskModel.LABEL,
                 when(
@@ -148,27 +176,33 @@ public final class ChurnRiskFamily implements TableFamily {
               m, "training_examples", null, (double) (trainCounts[0] + trainCounts[1])));
       rows.add(RowFactory.create(m, "training_churned", null, (double) trainCounts[1]));
     }
+    stageQuality(
+        run, staging, new ModelStore.Trained(model, trainedAsOf, asOf, s.fingerprint(), rows), s);
+  }
+
+  /**
+   * Stages churn_model_metrics from the model's quality rows (measured on the evaluation cutoff of
+   * its training date) and the model itself, published under the run's date with its description: a
+   * later run of the same retraining period finds it there.
+   */
+  private static void stageQuality(
+      RunContext run, Staging staging, ModelStore.Trained trained, ChurnRiskSettings s) {
     Dataset<Row> metrics =
         run.spark()
             .createDataFrame(
-                rows,
+                trained.quality(),
                 new org.apache.spark.sql.types.StructType()
                     .add("model", "string")
                     .add("metric", "string")
                     .add("decile", "int")
                     .add("value", "double"))
-            .withColumn("evaluation_cutoff", lit(java.sql.Date.valueOf(evaluation)))
+            .withColumn(
+                "evaluation_cutoff",
+                lit(java.sql.Date.valueOf(trained.trainedAsOf().minusDays(s.horizonDays()))))
             .withColumn("horizon_days", lit(s.horizonDays()));
     staging.stage(METRICS, metrics);
     staging.stageDirectory(
-        ModelStore.CHURN_MODEL,
-        path -> {
-          try {
-            model.write().save(path);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
+        ModelStore.CHURN_MODEL, path -> ModelStore.save(run.spark(), trained, path));
   }
 
   private static Dataset<Row> features(RunContext run, List<LocalDate> cutoffs) {
