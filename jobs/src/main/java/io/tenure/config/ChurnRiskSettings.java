@@ -1,8 +1,5 @@
 package io.tenure.config;
 
-import java.time.DayOfWeek;
-import java.time.LocalDate;
-import java.time.temporal.TemporalAdjusters;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -22,7 +19,9 @@ import java.util.Optional;
  *     no longer calibrated to the base rate)
  * @param modelPath score with this saved model instead of training one ({@code score} command)
  * @param retrainEvery how often the model is trained: a run as of D scores with the model trained
- *     as of {@link Retrain#trainingDate the first day of D's period}
+ *     as of the first day of D's period (D itself, the Monday of its ISO week, the first of its
+ *     month or quarter), on what was known then; a function of D alone, so that a daily run that
+ *     reuses a saved model publishes what a backfill that trains it again would
  * @param fingerprint SHA-256 of every setting that decides the fitted model (inputs, time, quality,
  *     money, churn, service and these settings but the two above): a saved model trained under
  *     another fingerprint is not reused
@@ -36,7 +35,7 @@ public record ChurnRiskSettings(
     int maxIterations,
     boolean balanceClasses,
     Optional<String> modelPath,
-    Retrain retrainEvery,
+    Grain retrainEvery,
     String fingerprint) {
 
   /** The classifiers Tenure offers. */
@@ -62,47 +61,6 @@ public record ChurnRiskSettings(
       }
       throw new IllegalArgumentException(
           "unknown model '" + value + "'; expected logistic-regression or gradient-boosted-trees");
-    }
-  }
-
-  /**
-   * How often the model is trained. A run as of D scores with the model trained as of the first day
-   * of D's period (D itself, the Monday of its ISO week, the first of its month), on what was known
-   * then: a deterministic function of D, so that a daily run that reuses a saved model publishes
-   * what a backfill that trains it again would.
-   */
-  public enum Retrain {
-    DAY("day"),
-    WEEK("week"),
-    MONTH("month");
-
-    private final String key;
-
-    Retrain(String key) {
-      this.key = key;
-    }
-
-    public String key() {
-      return key;
-    }
-
-    /** The date the model of a run as of {@code asOf} is trained as of. */
-    public LocalDate trainingDate(LocalDate asOf) {
-      return switch (this) {
-        case DAY -> asOf;
-        case WEEK -> asOf.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
-        case MONTH -> asOf.withDayOfMonth(1);
-      };
-    }
-
-    public static Retrain parse(String value) {
-      for (Retrain r : values()) {
-        if (r.key.equals(value.toLowerCase(Locale.ROOT))) {
-          return r;
-        }
-      }
-      throw new IllegalArgumentException(
-          "unknown period '" + value + "'; expected day, week or month");
     }
   }
 

@@ -230,7 +230,7 @@ public final class ConfigLoader {
                     t.getIsNull("churn-risk.model-path")
                         ? Optional.empty()
                         : Optional.of(r.string("churn-risk.model-path")),
-                    r.parse("churn-risk.retrain-every", ChurnRiskSettings.Retrain::parse),
+                    r.parse("churn-risk.retrain-every", Grain::parse),
                     modelFingerprint(t)));
     QualitySettings quality = QualityConfig.read(t, r, origin);
     PrivacySettings privacy =

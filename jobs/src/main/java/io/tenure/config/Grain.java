@@ -1,5 +1,8 @@
 package io.tenure.config;
 
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.temporal.TemporalAdjusters;
 import java.util.Locale;
 
 /**
@@ -29,6 +32,19 @@ public enum Grain {
   /** A Spark SQL interval literal of one period, for {@code sequence(start, end, interval)}. */
   public String sqlInterval() {
     return interval;
+  }
+
+  /**
+   * The first day of the period that contains {@code date} (as {@code Periods.start} computes it in
+   * Spark).
+   */
+  public LocalDate start(LocalDate date) {
+    return switch (this) {
+      case DAY -> date;
+      case WEEK -> date.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+      case MONTH -> date.withDayOfMonth(1);
+      case QUARTER -> date.withDayOfMonth(1).withMonth((date.getMonthValue() - 1) / 3 * 3 + 1);
+    };
   }
 
   public static Grain parse(String value) {

@@ -66,6 +66,29 @@ class PeriodsTest {
     assertThat(eval(spark, Periods.next(date("2024-12-30"), Grain.WEEK))).isEqualTo("2025-01-06");
   }
 
+  /** The driver's period starts (retraining dates, complete periods) are Spark's, day by day. */
+  @Test
+  void javaPeriodStartsEqualSparksOnEveryDayOfAYearAndABit(SparkSession spark) {
+    java.time.LocalDate first = java.time.LocalDate.of(2023, 12, 20);
+    List<java.time.LocalDate> days = first.datesUntil(first.plusDays(420)).toList();
+    for (Grain grain : Grain.values()) {
+      List<Row> spark1 =
+          spark
+              .createDataset(
+                  days.stream().map(java.sql.Date::valueOf).toList(),
+                  org.apache.spark.sql.Encoders.DATE())
+              .toDF("d")
+              .select(functions.col("d"), Periods.start(functions.col("d"), grain))
+              .collectAsList();
+      assertThat(spark1).hasSize(days.size());
+      for (Row r : spark1) {
+        assertThat(grain.start(r.getDate(0).toLocalDate()))
+            .as("%s of %s", grain, r.getDate(0))
+            .isEqualTo(r.getDate(1).toLocalDate());
+      }
+    }
+  }
+
   @Test
   void leapDayAndQuarters(SparkSession spark) {
     assertThat(eval(spark, Periods.start(date("2024-02-29"), Grain.MONTH))).isEqualTo("2024-02-01");

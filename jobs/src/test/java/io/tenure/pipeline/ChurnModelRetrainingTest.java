@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tenure.config.ChurnRiskSettings.Retrain;
 import io.tenure.testing.CliRun;
 import io.tenure.testing.SparkExtension;
 import io.tenure.testing.Tables;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -29,20 +27,6 @@ class ChurnModelRetrainingTest {
   private static final String MONTH_START = "2024-12-01";
 
   @TempDir Path dir;
-
-  @Test
-  void theTrainingDateIsTheFirstDayOfTheRunsPeriod() {
-    LocalDate wednesday = LocalDate.of(2024, 12, 4);
-    assertThat(Retrain.DAY.trainingDate(wednesday)).isEqualTo(wednesday);
-    assertThat(Retrain.WEEK.trainingDate(wednesday)).isEqualTo(LocalDate.of(2024, 12, 2));
-    assertThat(Retrain.WEEK.trainingDate(LocalDate.of(2024, 12, 2)))
-        .isEqualTo(LocalDate.of(2024, 12, 2));
-    assertThat(Retrain.WEEK.trainingDate(LocalDate.of(2024, 12, 1)))
-        .isEqualTo(LocalDate.of(2024, 11, 25));
-    assertThat(Retrain.MONTH.trainingDate(wednesday)).isEqualTo(LocalDate.of(2024, 12, 1));
-    assertThat(Retrain.MONTH.trainingDate(LocalDate.of(2024, 11, 30)))
-        .isEqualTo(LocalDate.of(2024, 11, 1));
-  }
 
   @Test
   void aSavedModelOfThePeriodIsReusedAndEqualsTrainingItAgain(SparkSession spark) throws Exception {

@@ -71,7 +71,7 @@ public final class ChurnRiskFamily implements TableFamily {
       stageScores(run, staging, model, features(run, List.of(asOf)), s);
       return;
     }
-    LocalDate trainedAsOf = s.retrainEvery().trainingDate(asOf);
+    LocalDate trainedAsOf = s.retrainEvery().start(asOf);
     Optional<ModelStore.Trained> saved =
         trainedAsOf.equals(asOf)
             ? Optional.empty()
