@@ -2,8 +2,10 @@ package io.tenure.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.substring;
 
+import io.tenure.config.InputContract;
 import io.tenure.config.InputSettings;
 import io.tenure.config.TableKind;
 import io.tenure.config.TenureSettings;
@@ -16,6 +18,7 @@ import io.tenure.validate.JudgedInputs;
 import io.tenure.validate.KeyedRules;
 import io.tenure.validate.ValidatedInput;
 import io.tenure.validate.Validation;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -53,6 +56,10 @@ final class IncrementalInputs {
   private final InputState state;
   private final Map<String, InputState.Table> tables = new TreeMap<>();
   private final Map<String, Object> report = new LinkedHashMap<>();
+  // Per input, the earliest event among the rows read anew (Instant.MIN: anything may have
+  // changed).
+  private final Map<TableKind, Instant> changedFrom = new EnumMap<>(TableKind.class);
+  private Optional<InputState.Version> from = Optional.empty();
   private LocalDate asOf;
 
   IncrementalInputs(
@@ -68,7 +75,7 @@ final class IncrementalInputs {
   /** Reads and judges every configured input as of {@code date}. */
   JudgedInputs read(LocalDate date) {
     this.asOf = date;
-    Optional<InputState.Version> from = rebuild ? Optional.empty() : state.latestBefore(date);
+    from = rebuild ? Optional.empty() : state.latestBefore(date);
     if (from.isPresent()
         && !from.get().fingerprint().equals(settings.incremental().fingerprint())) {
       LOG.warn(
@@ -123,6 +130,14 @@ final class IncrementalInputs {
     return report;
   }
 
+  /**
+   * What changed since the run of the state version this run started from (empty without one): a
+   * row of an input can differ from what that run used only at or after the input's instant.
+   */
+  Optional<InputChanges> changes() {
+    return from.map(v -> new InputChanges(v.date(), Map.copyOf(changedFrom)));
+  }
+
   /** Records the state of this run, once its tables are published. */
   void publishState() {
     state.publish(
@@ -145,12 +160,19 @@ final class IncrementalInputs {
             org.apache.spark.sql.functions.not(col(KeyedRules.PART).isin(dropped.toArray())));
   }
 
+  /** The earliest event time among {@code rows} (those read anew), or Instant.MAX without one. */
+  private static Instant earliestEvent(Dataset<Row> rows, TableKind kind) {
+    Row first = rows.agg(min(col(InputContract.eventColumn(kind)))).first();
+    return first.isNullAt(0) ? Instant.MAX : first.getTimestamp(0).toInstant();
+  }
+
   /** The month (yyyy-MM) of a partition date (yyyy-MM-dd). */
   private static String month(String date) {
     return date.substring(0, 7);
   }
 
   private ValidatedInput whole(InputSettings in, Validation validation) {
+    changedFrom.put(in.table(), Instant.MIN); // read whole: no telling what is new
     ValidatedInput own =
         validation.validateOwn(new InputReader(spark, settings).read(in), java.util.Set.of());
     Dataset<Row> rows = work.keep(in.table().key(), KeyedRules.keyed(own, lit("")).flagged());
@@ -181,6 +203,9 @@ final class IncrementalInputs {
         source.changedSince(date, p.files()).forEach(f -> lateFiles.add(source.root() + "/" + f));
       }
     }
+    boolean withdrawn =
+        known.keySet().stream().anyMatch(d -> !source.files().containsKey(LocalDate.parse(d)));
+    changedFrom.put(kind, before.isEmpty() || withdrawn ? Instant.MIN : Instant.MAX);
     TreeSet<String> currencies =
         new TreeSet<>(before.map(InputState.Table::currencies).orElse(List.of()));
     if (!reread.isEmpty()) {
@@ -200,6 +225,9 @@ final class IncrementalInputs {
       ValidatedInput own = validation.validateOwn(typed, currencies);
       ValidatedInput keyed =
           KeyedRules.keyed(own, col(TypedInput.RAW).getField(column).cast("string"));
+      if (changedFrom.get(kind).equals(Instant.MAX)) {
+        changedFrom.put(kind, earliestEvent(keyed.flagged(), kind));
+      }
       // The state is kept by month: a day's partition rewrites its month, carrying over the
       // month's other days, so that readers open a few files per month instead of one per day.
       java.util.Set<String> months = new java.util.TreeSet<>();

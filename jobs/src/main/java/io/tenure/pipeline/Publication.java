@@ -37,6 +37,7 @@ final class Publication implements TableFamily.Staging {
   private final SparkSession spark;
   private final OutputWriter writer;
   private final Map<String, Long> rows = new LinkedHashMap<>();
+  private final Map<String, java.time.LocalDate> unchanged = new LinkedHashMap<>();
 
   Publication(SparkSession spark, OutputWriter writer) {
     this.spark = spark;
@@ -55,6 +56,14 @@ final class Publication implements TableFamily.Staging {
     LOG.info("Staged {} ({} rows)", table.name(), n);
     rows.put(table.name(), n);
     return writer.readStaged(table.name());
+  }
+
+  @Override
+  public Dataset<Row> stageUnchanged(OutputTable table, Dataset<Row> df, java.time.LocalDate from) {
+    LOG.info(
+        "{}: nothing it reads changed since the run as of {}: its table again", table.name(), from);
+    unchanged.put(table.name(), from);
+    return stage(table, df);
   }
 
   @Override
@@ -80,6 +89,11 @@ final class Publication implements TableFamily.Staging {
       quarantine = quarantine.unionByName(in.quarantined(asOf, pseudonymiser));
     }
     stage(QUARANTINE, quarantine);
+  }
+
+  /** The tables staged unchanged, with the as-of date of the run that computed them. */
+  Map<String, java.time.LocalDate> unchanged() {
+    return unchanged;
   }
 
   /** Rows per staged table, in staging order. */

@@ -5,12 +5,14 @@ import static org.apache.spark.sql.functions.col;
 import io.tenure.config.TableKind;
 import io.tenure.config.TenureSettings;
 import io.tenure.io.InputReader;
+import io.tenure.io.OutputWriter;
 import io.tenure.io.Pseudonymiser;
 import io.tenure.io.WorkArea;
 import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.LifecycleSpells;
 import java.time.LocalDate;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -26,6 +28,7 @@ public final class RunContext {
   private final PreparedInputs inputs;
   private final WorkArea work;
   private final Optional<Pseudonymiser> pseudonymiser;
+  private final Optional<InputChanges> changes;
   private ActivityBase activityBase;
   private Dataset<Row> spells;
 
@@ -34,12 +37,14 @@ public final class RunContext {
       TenureSettings settings,
       PreparedInputs inputs,
       WorkArea work,
-      Optional<Pseudonymiser> pseudonymiser) {
+      Optional<Pseudonymiser> pseudonymiser,
+      Optional<InputChanges> changes) {
     this.spark = spark;
     this.settings = settings;
     this.inputs = inputs;
     this.work = work;
     this.pseudonymiser = pseudonymiser;
+    this.changes = changes;
   }
 
   public SparkSession spark() {
@@ -78,6 +83,34 @@ public final class RunContext {
     return inputs
         .clean(TableKind.INTERACTIONS)
         .orElseGet(() -> InputReader.emptyCanonical(spark, TableKind.INTERACTIONS));
+  }
+
+  /**
+   * The as-of date of the run an incremental run continues (whose state it started from); empty in
+   * a full run.
+   */
+  public Optional<LocalDate> previousRun() {
+    return changes.map(InputChanges::previousAsOf);
+  }
+
+  /**
+   * {@code table} as the {@linkplain #previousRun() previous run} published it, when no row of
+   * {@code reads} dated before {@code day} changed since and that run computed the table under the
+   * same configuration: for a table that reads nothing from {@code day} on, the same table. Empty
+   * otherwise (then compute it).
+   */
+  public Optional<Dataset<Row>> unchangedSince(
+      OutputTable table, Set<TableKind> reads, LocalDate day) {
+    return changes
+        .filter(c -> c.noneBefore(reads, day, settings.zone()))
+        .flatMap(
+            c ->
+                OutputWriter.publishedBy(
+                    spark,
+                    settings.outputPath(),
+                    c.previousAsOf(),
+                    table.name(),
+                    settings.digest()));
   }
 
   /** Runs {@code body} as a logged stage (its duration in the stage log, progress while long). */

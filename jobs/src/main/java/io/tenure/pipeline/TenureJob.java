@@ -110,7 +110,15 @@ public final class TenureJob {
         explained(
             () ->
                 computeAll(
-                    new RunContext(spark, settings, p, work, pseudonymiser), p, publication));
+                    new RunContext(
+                        spark,
+                        settings,
+                        p,
+                        work,
+                        pseudonymiser,
+                        incremental.flatMap(IncrementalInputs::changes)),
+                    p,
+                    publication));
         Map<String, Long> outputs = publication.rows();
         Duration duration = Duration.between(started, Instant.now());
         String json =
@@ -122,6 +130,7 @@ public final class TenureJob {
                 duration,
                 p.profiles(),
                 outputs,
+                publication.unchanged(),
                 writer.keptFromEarlierRun(outputs.keySet()),
                 families.skipped(),
                 incremental.map(IncrementalInputs::report).orElseGet(() -> Map.of("mode", "full")));

@@ -5,8 +5,12 @@ import io.tenure.config.TenureSettings;
 import io.tenure.metrics.RetentionDrivers;
 import io.tenure.pipeline.OutputTable;
 import io.tenure.pipeline.RunContext;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /** Churn by the service a customer got before each period ({@link RetentionDrivers}). */
 public final class RetentionDriversFamily implements TableFamily {
@@ -19,6 +23,10 @@ public final class RetentionDriversFamily implements TableFamily {
               + " churn_rate_ci_high double",
           List.of("level", "period_start", "driver", "bucket"),
           "per level × period × driver × bucket");
+
+  /** Every input the table reads: the spells come from transactions and cancellations. */
+  private static final Set<TableKind> READS =
+      Set.of(TableKind.TRANSACTIONS, TableKind.CANCELLATIONS, TableKind.INTERACTIONS);
 
   @Override
   public Set<TableKind> needs() {
@@ -33,6 +41,17 @@ public final class RetentionDriversFamily implements TableFamily {
   @Override
   public void compute(RunContext run, Staging staging) {
     TenureSettings s = run.settings();
+    // Complete periods only: nothing from the start of the current period on is read, so while that
+    // start is the same and no row before it changed, a daily run publishes yesterday's table.
+    LocalDate current = s.grain().start(run.asOf().plusDays(1));
+    Optional<LocalDate> previous =
+        run.previousRun().filter(d -> s.grain().start(d.plusDays(1)).equals(current));
+    Optional<Dataset<Row>> same =
+        previous.flatMap(d -> run.unchangedSince(DRIVERS, READS, current));
+    if (same.isPresent()) {
+      staging.stageUnchanged(DRIVERS, same.get(), previous.get());
+      return;
+    }
     staging.stage(
         DRIVERS,
         RetentionDrivers.compute(

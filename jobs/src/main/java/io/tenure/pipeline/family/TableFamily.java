@@ -35,6 +35,12 @@ public interface TableFamily {
     Dataset<Row> stage(OutputTable table, Dataset<Row> rows);
 
     /**
+     * Stages {@code rows}, the table as the run as of {@code from} published it, because nothing it
+     * reads changed since (the manifest says so).
+     */
+    Dataset<Row> stageUnchanged(OutputTable table, Dataset<Row> rows, java.time.LocalDate from);
+
+    /**
      * Stages a directory that is not a table (a fitted model) under {@code name}: {@code write}
      * receives the staging directory to write into; it is published with the tables, to {@code
      * <output>/<name>/as_of=<date>}.
