@@ -2,9 +2,12 @@ package io.tenure.metrics;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.rank;
 import static org.apache.spark.sql.functions.when;
 
 import io.tenure.config.ChurnRiskSettings;
@@ -17,13 +20,14 @@ import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.classification.GBTClassifier;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
-import org.apache.spark.ml.feature.QuantileDiscretizer;
 import org.apache.spark.ml.feature.StandardScaler;
 import org.apache.spark.ml.feature.VectorAssembler;
 import org.apache.spark.ml.functions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 
 /**
  * The churn-risk classifier as an MLlib {@link Pipeline}: assemble the features, standardise them
@@ -134,16 +138,23 @@ public final class ChurnRiskModel {
     return out.select(keep.stream().map(c -> col(c)).toArray(Column[]::new));
   }
 
-  /** Adds {@code risk_decile}: 1 (lowest tenth of probabilities) to 10 (highest tenth). */
+  /**
+   * Adds {@code risk_decile} = 1 + ⌊10 (r − 1) / n⌋, r the rank of the probability among the n rows
+   * (equal probabilities share the lowest rank, so a decile never splits them): 1 is the lowest
+   * tenth, 10 the highest. Exact ranks rather than approximate quantiles, whose sketch depends on
+   * how the rows are split into partitions: a model refitted on another layout moves probabilities
+   * by 1e-11, which moved approximate bounds by whole customers but moves no rank. One sort of the
+   * scored rows in a single partition (two columns per customer, spilled to disk when large).
+   */
   public static Dataset<Row> withDeciles(Dataset<Row> scored) {
-    return new QuantileDiscretizer()
-        .setInputCol(PROBABILITY)
-        .setOutputCol("q_bucket")
-        .setNumBuckets(10)
-        .fit(scored)
-        .transform(scored)
-        .withColumn("risk_decile", col("q_bucket").cast("int").plus(1))
-        .drop("q_bucket");
+    WindowSpec byProbability = Window.partitionBy(lit(0)).orderBy(col(PROBABILITY));
+    return scored
+        .withColumn("_rank", rank().over(byProbability))
+        .withColumn("_n", count(lit(1)).over(Window.partitionBy(lit(0))))
+        .withColumn(
+            "risk_decile",
+            floor(col("_rank").minus(1).multiply(10).divide(col("_n"))).cast("int").plus(1))
+        .drop("_rank", "_n");
   }
 
   /** Example weights: 1, or with balancing each class weighing half of all examples. */
