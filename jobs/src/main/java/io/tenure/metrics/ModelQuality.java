@@ -84,7 +84,7 @@ public final class ModelQuality {
     out.add(metric("churned", churned));
 
     List<Row> deciles =
-        ChurnRiskModel.withDeciles(scored)
+        ChurnRiskModel.withDeciles(scored.select(y, col(ChurnRiskModel.PROBABILITY)))
             .groupBy("risk_decile")
             .agg(
                 count(lit(1)).as("n"),

@@ -226,21 +226,21 @@ public final class ChurnRiskFamily implements TableFamily {
       ChurnRiskSettings s) {
     Dataset<Row> current =
         features.where(col(ChurnFeatures.CUTOFF).equalTo(lit(java.sql.Date.valueOf(run.asOf()))));
-    Dataset<Row> scored = ChurnRiskModel.score(model, current);
-    Dataset<Row> ranked =
-        scored.isEmpty()
-            ? scored.withColumn("risk_decile", lit(null).cast("int"))
-            : ChurnRiskModel.withDeciles(scored);
+    // Only the published columns go into the ranking's single sorted partition.
+    Dataset<Row> scored =
+        ChurnRiskModel.score(model, current)
+            .select(col("customer_id"), col(ChurnRiskModel.PROBABILITY), col("top_risk_factors"));
     staging.stage(
         SCORES,
         run.pseudonymised(
-            ranked.select(
-                col("customer_id"),
-                col(ChurnRiskModel.PROBABILITY),
-                col("risk_decile"),
-                col("top_risk_factors"),
-                lit(ChurnRiskModel.kind(model)).as("model"),
-                lit(s.horizonDays()).as("horizon_days")),
+            ChurnRiskModel.withDeciles(scored)
+                .select(
+                    col("customer_id"),
+                    col(ChurnRiskModel.PROBABILITY),
+                    col("risk_decile"),
+                    col("top_risk_factors"),
+                    lit(ChurnRiskModel.kind(model)).as("model"),
+                    lit(s.horizonDays()).as("horizon_days")),
             "customer_id"));
   }
 
