@@ -8,6 +8,7 @@ import io.tenure.errors.TenureException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +33,35 @@ class ConfigLoaderTest {
     assertThat(s.has(TableKind.CANCELLATIONS)).isFalse();
     assertThat(s.input(TableKind.TRANSACTIONS).orElseThrow().format()).isEqualTo("parquet");
     assertThat(s.asOf()).isEmpty();
+  }
+
+  /** A saved churn model is reused only under the settings that decide it (ModelStore.find). */
+  @Test
+  void theModelFingerprintFollowsWhatDecidesTheModelOnly(@TempDir Path dir) throws Exception {
+    java.io.File f = write(dir, MINIMAL).toFile();
+    String base = ConfigLoader.load(f, Map.of()).churnRisk().fingerprint();
+    assertThat(ConfigLoader.load(f, Map.of()).churnRisk().retrainEvery()).isEqualTo(Grain.DAY);
+    for (Map<String, String> same :
+        List.of(
+            Map.of("churn-risk.retrain-every", "week"),
+            Map.of("churn-risk.model-path", "/m"),
+            Map.of("periods.grain", "week"),
+            Map.of("log.progress-interval", "5m"))) {
+      assertThat(ConfigLoader.load(f, same).churnRisk().fingerprint())
+          .as("%s", same)
+          .isEqualTo(base);
+    }
+    for (Map<String, String> other :
+        List.of(
+            Map.of("churn-risk.max-iterations", "40"),
+            Map.of("churn.inactivity-days", "30"),
+            Map.of("time.zone", "Europe/Berlin"),
+            Map.of("inputs.transactions.path", "/data/tx2"),
+            Map.of("service.driver-lookback-days", "30"))) {
+      assertThat(ConfigLoader.load(f, other).churnRisk().fingerprint())
+          .as("%s", other)
+          .isNotEqualTo(base);
+    }
   }
 
   @Test
