@@ -64,7 +64,7 @@ class ChurnModelRetrainingTest {
         quality, published(spark, "backfill", "churn_model_metrics", "2024-12-05"), 1e-9);
   }
 
-  private void run(String output, String asOf, String... extra) {
+  private void run(String output, String asOf) {
     List<String> args =
         new ArrayList<>(
             EndToEndTest.args(
@@ -76,7 +76,6 @@ class ChurnModelRetrainingTest {
                 "churn_risk",
                 "-D",
                 "churn-risk.retrain-every=month"));
-    args.addAll(List.of(extra));
     CliRun r = CliRun.of(args);
     assertThat(r.code()).as(r.err()).isZero();
   }
