@@ -4,17 +4,12 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
-import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
 import io.tenure.errors.Errors;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -277,33 +272,16 @@ public final class ConfigLoader {
   }
 
   private static String digest(Config t) {
-    return sha256(t.withoutPath("base-dir").root());
+    return Fingerprints.sha256(t.withoutPath("base-dir").root());
   }
 
   /** What decides a fitted churn-risk model, as {@link ChurnRiskSettings#fingerprint()}. */
   private static String modelFingerprint(Config t) {
-    Config decisive = ConfigFactory.empty();
-    for (String path :
-        new String[] {"inputs", "time", "quality", "money", "churn", "service", "churn-risk"}) {
-      if (t.hasPath(path)) {
-        decisive = decisive.withValue(path, t.getValue(path));
-      }
-    }
-    return sha256(
-        decisive
+    return Fingerprints.sha256(
+        Fingerprints.subtrees(
+                t, "inputs", "time", "quality", "money", "churn", "service", "churn-risk")
             .withoutPath("churn-risk.model-path")
             .withoutPath("churn-risk.retrain-every")
             .root());
-  }
-
-  /** SHA-256 of a configuration tree rendered as JSON (keys in a stable order), in hex. */
-  static String sha256(com.typesafe.config.ConfigValue tree) {
-    String canonical = tree.render(ConfigRenderOptions.concise().setFormatted(false).setJson(true));
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(md.digest(canonical.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -1,7 +1,6 @@
 package io.tenure.config;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 
 /**
  * How runs with {@code --incremental} read the inputs (docs/operations.md, "Daily incremental
@@ -25,13 +24,7 @@ public record IncrementalSettings(int lateDays, int keepVersions, String fingerp
   }
 
   static IncrementalSettings read(Config t, ConfigReader r) {
-    Config judged = ConfigFactory.empty();
-    for (String path : new String[] {"inputs", "time", "quality", "money"}) {
-      if (t.hasPath(path)) {
-        judged = judged.withValue(path, t.getValue(path));
-      }
-    }
-    String fingerprint = ConfigLoader.sha256(judged.root());
+    String fingerprint = Fingerprints.of(t, "inputs", "time", "quality", "money");
     return r.build(
         "incremental",
         () ->

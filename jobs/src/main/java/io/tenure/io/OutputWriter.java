@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -277,38 +276,6 @@ public final class OutputWriter {
     }
     try (InputStream in = fs.open(manifest)) {
       return otherRun.equals(MAPPER.readTree(in).path("run_id").asText());
-    }
-  }
-
-  /**
-   * {@code table} as the run of {@code date} under {@code root} published it, if that run computed
-   * it (its manifest lists the table and does not say it was kept from an earlier run of the date)
-   * with the configuration whose digest is {@code digest}; empty otherwise.
-   */
-  public static Optional<Dataset<Row>> publishedBy(
-      SparkSession spark, String root, LocalDate date, String table, String digest) {
-    Path base = new Path(root);
-    String partition = "as_of=" + date;
-    Path manifest = new Path(new Path(base, MANIFESTS), partition + ".json");
-    Path dir = new Path(new Path(base, table), partition);
-    try {
-      FileSystem fs = base.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(manifest)) {
-        return Optional.empty();
-      }
-      com.fasterxml.jackson.databind.JsonNode m;
-      try (InputStream in = fs.open(manifest)) {
-        m = MAPPER.readTree(in);
-      }
-      com.fasterxml.jackson.databind.JsonNode entry = m.path("outputs").path(table);
-      boolean computed = entry.isObject() && !entry.has("run_id");
-      if (!computed || !digest.equals(m.path("config_digest").asText()) || !fs.exists(dir)) {
-        return Optional.empty();
-      }
-      return Optional.of(spark.read().parquet(dir.toString()));
-    } catch (IOException e) {
-      LOG.warn("Could not read {} of {}: {}", table, date, e.getMessage());
-      return Optional.empty();
     }
   }
 

@@ -5,8 +5,8 @@ import static org.apache.spark.sql.functions.col;
 import io.tenure.config.TableKind;
 import io.tenure.config.TenureSettings;
 import io.tenure.io.InputReader;
-import io.tenure.io.OutputWriter;
 import io.tenure.io.Pseudonymiser;
+import io.tenure.io.PublishedTables;
 import io.tenure.io.WorkArea;
 import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.LifecycleSpells;
@@ -105,7 +105,7 @@ public final class RunContext {
         .filter(c -> c.noneBefore(reads, day, settings.zone()))
         .flatMap(
             c ->
-                OutputWriter.publishedBy(
+                PublishedTables.computedBy(
                     spark,
                     settings.outputPath(),
                     c.previousAsOf(),
