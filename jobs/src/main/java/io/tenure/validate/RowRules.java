@@ -65,12 +65,18 @@ final class RowRules {
 
   /** Lower case, with runs of spaces and hyphens as one underscore (QualitySettings#enumValue). */
   static Column enumValue(Column c) {
-    // The whitespace that \s matches, mapped to spaces (a cheap character mapping), so that the
-    // regular expression runs only on the rare values with a separator: on every row it cost
-    // more than all the other casts and rules of a transaction together.
-    Column spaced = translate(lower(c), "\t\n\u000B\f\r", "     ");
-    Column separated = spaced.contains(" ").or(spaced.contains("-"));
-    return when(separated, regexp_replace(spaced, "[ -]+", "_")).otherwise(spaced);
+    // Most values are already normal: a byte search per separator finds the rare ones, and only
+    // those are mapped (whitespace that \s matches to spaces, then runs to one underscore). On
+    // every row the regular expression cost more than all the other casts and rules of a
+    // transaction together, and the character mapping alone (it builds a Java string) as much as
+    // writing the column (docs/benchmarks.md).
+    Column lowered = lower(c);
+    Column separated = lit(false);
+    for (String separator : List.of(" ", "-", "\t", "\n", "\u000B", "\f", "\r")) {
+      separated = separated.or(lowered.contains(separator));
+    }
+    Column spaced = translate(lowered, "\t\n\u000B\f\r", "     ");
+    return when(separated, regexp_replace(spaced, "[ -]+", "_")).otherwise(lowered);
   }
 
   Dataset<Row> normalise(Dataset<Row> df) {

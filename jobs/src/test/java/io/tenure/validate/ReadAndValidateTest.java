@@ -235,14 +235,37 @@ class ReadAndValidateTest {
   void enumValuesNormaliseInSparkAsInTheConfiguration(SparkSession spark) {
     List<String> values =
         List.of(
-            "Self-Service", "self  service", "Self\tService", "a -\n b", "PHONE", "e-mail", "x");
+            "Self-Service",
+            "self  service",
+            "Self\tService",
+            "a -\n b",
+            "PHONE",
+            "e-mail",
+            "x",
+            // Each separator alone: every one must send the value through the mapping.
+            "Web\nChat",
+            "Web\u000BChat",
+            "Web\fChat",
+            "Web\rChat",
+            "live_chat");
     Dataset<Row> df = spark.createDataset(values, Encoders.STRING()).toDF("v");
     List<String> normalised =
         df.select(RowRules.enumValue(df.col("v"))).as(Encoders.STRING()).collectAsList();
     assertThat(normalised)
         .containsExactlyElementsOf(values.stream().map(QualitySettings::enumValue).toList())
         .containsExactly(
-            "self_service", "self_service", "self_service", "a_b", "phone", "e_mail", "x");
+            "self_service",
+            "self_service",
+            "self_service",
+            "a_b",
+            "phone",
+            "e_mail",
+            "x",
+            "web_chat",
+            "web_chat",
+            "web_chat",
+            "web_chat",
+            "live_chat");
   }
 
   @Test
