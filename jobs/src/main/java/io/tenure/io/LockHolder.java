@@ -22,6 +22,9 @@ import org.apache.hadoop.fs.Path;
 record LockHolder(String json, JsonNode fields, Instant renewed) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /** How far apart two JVMs may see one process start (see {@link #near}). */
+  static final Duration START_TOLERANCE = Duration.ofSeconds(3);
+
   /** The holder named in the lock file at {@code path}; empty when there is no such file. */
   static Optional<LockHolder> read(FileSystem fs, Path path) throws IOException {
     try {
@@ -58,10 +61,7 @@ record LockHolder(String json, JsonNode fields, Instant renewed) {
               .map(
                   p ->
                       start.isEmpty()
-                          || p.info()
-                              .startInstant()
-                              .map(i -> i.toString().equals(start))
-                              .orElse(true))
+                          || p.info().startInstant().map(i -> near(i, start)).orElse(true))
               .orElse(false);
       if (!alive) {
         return Optional.of("its process " + pid + " on this host has ended");
@@ -71,6 +71,22 @@ record LockHolder(String json, JsonNode fields, Instant renewed) {
     return age.compareTo(lease) > 0
         ? Optional.of("not renewed for " + age.toSeconds() + " s (lease " + lease + ")")
         : Optional.empty();
+  }
+
+  /**
+   * Whether a process started at {@code actual} is the one recorded as started at {@code recorded}
+   * (another process that reused the id started later). Not equality: each JVM derives a process's
+   * start from the boot time it read once from /proc/stat, in whole seconds that the kernel
+   * recomputes from the clock, so two JVMs can see one process start a second apart; a live holder
+   * judged gone would lose its lock to a second run.
+   */
+  static boolean near(Instant actual, String recorded) {
+    try {
+      return Duration.between(Instant.parse(recorded), actual).abs().compareTo(START_TOLERANCE)
+          <= 0;
+    } catch (java.time.format.DateTimeParseException e) {
+      return true; // unreadable: judged by the lease alone
+    }
   }
 
   String describe() {

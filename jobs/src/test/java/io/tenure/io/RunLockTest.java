@@ -33,6 +33,17 @@ class RunLockTest {
     return lock;
   }
 
+  private Path lockOf(String runId, long pid, Instant processStart) throws Exception {
+    Path lock = root.resolve(RunLock.NAME);
+    Files.writeString(
+        lock,
+        String.format(
+            "{\"run_id\":\"%s\",\"host\":\"%s\",\"pid\":%d,\"process_start\":\"%s\","
+                + "\"acquired_at\":\"%s\"}",
+            runId, LockHolder.host(), pid, processStart, Instant.now()));
+    return lock;
+  }
+
   private static long endedPid() throws Exception {
     Process p = new ProcessBuilder("true").start();
     p.waitFor();
@@ -61,6 +72,27 @@ class RunLockTest {
     }
     try (var files = Files.list(root)) {
       assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void aLiveProcessSeenStartingASecondApartKeepsItsLockAndAReusedPidDoesNot(SparkSession spark)
+      throws Exception {
+    Process holder = new ProcessBuilder("sleep", "60").start();
+    try {
+      Instant start = holder.info().startInstant().orElseThrow();
+      // Another JVM may have recorded the start a second off (boot time in whole seconds).
+      lockOf("live", holder.pid(), start.minusSeconds(1));
+      assertThatThrownBy(() -> RunLock.acquire(spark, root.toString(), "next", NO_WAIT))
+          .isInstanceOf(TenureException.class)
+          .hasMessageContaining("run live");
+      // A process recorded an hour earlier under the same id is another one: that holder is gone.
+      lockOf("reused", holder.pid(), start.minus(Duration.ofHours(1)));
+      try (RunLock taken = RunLock.acquire(spark, root.toString(), "next", NO_WAIT)) {
+        assertThat(Files.readString(root.resolve(RunLock.NAME))).contains("\"run_id\":\"next\"");
+      }
+    } finally {
+      holder.destroyForcibly().waitFor();
     }
   }
 
