@@ -233,26 +233,31 @@ class FaultInjectionTest {
             out,
             "-Dtenure.fault.pause-at=publish:moved-aside:churn_rates",
             "-Dtenure.fault.resume-file=" + resume);
-    awaitPause(first, resume);
+    // Never left paused behind a failed assertion: it would hold a JVM until the machine stops.
+    try {
+      awaitPause(first, resume);
 
-    CliRun refused = tenureInProcess("b", out);
-    assertThat(refused.code()).as(refused.err()).isEqualTo(1);
-    assertThat(refused.err())
-        .contains("tenure: Another Tenure run is writing to " + dir.resolve(out))
-        .contains("did not start");
+      CliRun refused = tenureInProcess("b", out);
+      assertThat(refused.code()).as(refused.err()).isEqualTo(1);
+      assertThat(refused.err())
+          .contains("tenure: Another Tenure run is writing to " + dir.resolve(out))
+          .contains("did not start");
 
-    // A run that chooses to wait starts once the first one has finished.
-    java.util.concurrent.CompletableFuture<CliRun> waiting =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> CliRun.of(concat(args("b", out), "-D", "output.lock-wait=30m")));
-    Files.createFile(resume);
-    assertThat(first.waitFor()).isZero();
-    CliRun second = waiting.get();
-    assertThat(second.code()).as(second.err()).isZero();
+      // A run that chooses to wait starts once the first one has finished.
+      java.util.concurrent.CompletableFuture<CliRun> waiting =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> CliRun.of(concat(args("b", out), "-D", "output.lock-wait=30m")));
+      Files.createFile(resume);
+      assertThat(first.waitFor()).isZero();
+      CliRun second = waiting.get();
+      assertThat(second.code()).as(second.err()).isZero();
 
-    assertThat(snapshot(spark, dir.resolve(out))).isEqualTo(cleanB(spark));
-    assertThat(dir.resolve(out).resolve(io.tenure.io.RunLock.NAME)).doesNotExist();
-    assertThat(dir.resolve(out).resolve(OutputWriter.STAGING)).doesNotExist();
+      assertThat(snapshot(spark, dir.resolve(out))).isEqualTo(cleanB(spark));
+      assertThat(dir.resolve(out).resolve(io.tenure.io.RunLock.NAME)).doesNotExist();
+      assertThat(dir.resolve(out).resolve(OutputWriter.STAGING)).doesNotExist();
+    } finally {
+      first.destroyForcibly();
+    }
   }
 
   private static List<String> concat(List<String> a, String... more) {
