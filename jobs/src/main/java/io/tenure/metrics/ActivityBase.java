@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
+import io.tenure.config.Grain;
 import java.time.ZoneId;
 import java.util.Optional;
 import org.apache.spark.sql.Column;
@@ -17,21 +18,29 @@ import org.apache.spark.sql.Row;
 
 /**
  * The shared base that metrics read instead of re-joining raw inputs: one row per customer and
- * local day with their purchases and refunds, and one row per customer with their first purchase
- * and optional attributes.
+ * reporting period with their purchases and refunds, and one row per customer with their first
+ * purchase and optional attributes. The same per customer and local day ({@link #customerDays}) is
+ * built apart, for the features that look at days.
  *
- * @param customerDays customer_id, activity_date, purchases, purchase_units, refunds, refund_units,
- *     net_revenue_units (purchase_units − refund_units); money in {@link Outputs#units units}
+ * <p>The tables that count periods (cohorts, the churn periods' money, active customers) read the
+ * periods: where purchases fall on distinct days (most real data) a daily row is hardly fewer than
+ * the transactions, a period row is one per customer and period (docs/benchmarks.md).
+ *
+ * @param customerPeriods customer_id, period_start (of {@code grain}), purchases, purchase_units,
+ *     refunds, refund_units, net_revenue_units (purchase_units − refund_units); money in {@link
+ *     Outputs#units units}
+ * @param grain the period of {@code customerPeriods}
  * @param customers customer_id, first_purchase_date (null for a customer who never purchased),
  *     signup_date, segment, country; one row per customer
  * @param firstChannels customer_id, first_channel (the channel of the first purchase), for the
  *     customers who purchased; apart because it costs a sort of every purchase
  */
 public record ActivityBase(
-    Dataset<Row> customerDays, Dataset<Row> customers, Dataset<Row> firstChannels) {
+    Dataset<Row> customerPeriods, Grain grain, Dataset<Row> customers, Dataset<Row> firstChannels) {
 
   public static final String CUSTOMER_ID = "customer_id";
   public static final String ACTIVITY_DATE = "activity_date";
+  public static final String PERIOD_START = "period_start";
   public static final String PURCHASES = "purchases";
   public static final String PURCHASE_UNITS = "purchase_units";
   public static final String REFUNDS = "refunds";
@@ -51,14 +60,14 @@ public record ActivityBase(
    * customers (unique customer ids, as validation leaves them).
    */
   public static ActivityBase build(
-      Dataset<Row> transactions, Optional<Dataset<Row>> customerTable, ZoneId zone) {
-    return build(transactions, customerTable, firstPurchases(transactions), zone);
+      Dataset<Row> transactions, Optional<Dataset<Row>> customerTable, ZoneId zone, Grain grain) {
+    return build(transactions, customerTable, firstPurchases(transactions), zone, grain);
   }
 
   /**
-   * As {@link #build(Dataset, Optional, ZoneId)}, with each customer's first purchase already known
-   * (validation computes it for its rules; equal to {@link #firstPurchases} of the clean
-   * transactions), so that the customers base needs no second aggregate over every purchase.
+   * As {@link #build(Dataset, Optional, ZoneId, Grain)}, with each customer's first purchase
+   * already known (validation computes it for its rules; equal to {@link #firstPurchases} of the
+   * clean transactions), so that the customers base needs no second aggregate over every purchase.
    *
    * @param firstPurchases customer_id, {@value #FIRST_PURCHASE_AT}: one row per customer who
    *     purchased
@@ -67,24 +76,13 @@ public record ActivityBase(
       Dataset<Row> transactions,
       Optional<Dataset<Row>> customerTable,
       Dataset<Row> firstPurchases,
-      ZoneId zone) {
+      ZoneId zone,
+      Grain grain) {
+    Dataset<Row> periods =
+        activity(
+            transactions,
+            Periods.start(Periods.localDate(col("occurred_at"), zone), grain).as(PERIOD_START));
     Column isPurchase = col("kind").equalTo("purchase");
-    Column units = Outputs.units(col("amount"));
-    // Where purchases fall at random times nearly every transaction is its own customer-day, and
-    // an aggregate before the shuffle builds a map as large as its input and spills; shuffled by
-    // customer first, each customer's days are aggregated once (2 x faster at scale M on such
-    // data, no slower where days repeat; docs/benchmarks.md).
-    Dataset<Row> days =
-        transactions
-            .repartition(col(CUSTOMER_ID))
-            .withColumn(ACTIVITY_DATE, Periods.localDate(col("occurred_at"), zone))
-            .groupBy(CUSTOMER_ID, ACTIVITY_DATE)
-            .agg(
-                count(when(isPurchase, 1)).as(PURCHASES),
-                coalesce(sum(when(isPurchase, units)), lit(0L)).as(PURCHASE_UNITS),
-                count(when(isPurchase.unary_$bang(), 1)).as(REFUNDS),
-                coalesce(sum(when(isPurchase.unary_$bang(), units)), lit(0L)).as(REFUND_UNITS))
-            .withColumn(NET_REVENUE_UNITS, col(PURCHASE_UNITS).minus(col(REFUND_UNITS)));
 
     Dataset<Row> firsts =
         firstPurchases.select(
@@ -125,7 +123,42 @@ public record ActivityBase(
               .withColumn(SEGMENT, lit(null).cast("string"))
               .withColumn(COUNTRY, lit(null).cast("string"));
     }
-    return new ActivityBase(days, customers, firstChannels);
+    return new ActivityBase(periods, grain, customers, firstChannels);
+  }
+
+  /**
+   * One row per customer and local day: customer_id, activity_date, and the counts and sums of
+   * {@link #customerPeriods}.
+   */
+  public static Dataset<Row> customerDays(Dataset<Row> transactions, ZoneId zone) {
+    return activity(transactions, Periods.localDate(col("occurred_at"), zone).as(ACTIVITY_DATE));
+  }
+
+  /** Purchases and refunds per customer and {@code key} (a day or a period start). */
+  private static Dataset<Row> activity(Dataset<Row> transactions, Column key) {
+    Column isPurchase = col("kind").equalTo("purchase");
+    Column units = Outputs.units(col("amount"));
+    // Where purchases fall at random times nearly every transaction is its own customer-day, and
+    // an aggregate before the shuffle builds a map as large as its input and spills; shuffled by
+    // customer first, each customer's days are aggregated once (2 x faster at scale M on such
+    // data, no slower where days repeat; docs/benchmarks.md).
+    return transactions
+        .repartition(col(CUSTOMER_ID))
+        .groupBy(col(CUSTOMER_ID), key)
+        .agg(
+            count(when(isPurchase, 1)).as(PURCHASES),
+            coalesce(sum(when(isPurchase, units)), lit(0L)).as(PURCHASE_UNITS),
+            count(when(isPurchase.unary_$bang(), 1)).as(REFUNDS),
+            coalesce(sum(when(isPurchase.unary_$bang(), units)), lit(0L)).as(REFUND_UNITS))
+        .withColumn(NET_REVENUE_UNITS, col(PURCHASE_UNITS).minus(col(REFUND_UNITS)));
+  }
+
+  /** Fails unless the periods are of {@code wanted}: a table must not count another grain's. */
+  public void requireGrain(Grain wanted) {
+    if (grain != wanted) {
+      throw new IllegalArgumentException(
+          "customer periods are by " + grain + ", the table needs " + wanted);
+    }
   }
 
   /**

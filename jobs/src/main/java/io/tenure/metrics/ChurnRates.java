@@ -85,16 +85,21 @@ public final class ChurnRates {
    * @param spells the lifecycle spells ({@link #spells}), computed and kept beforehand: every table
    *     here reads them several times, and so do the retention drivers
    * @param cancellations clean cancellations (customer_id, cancelled_at, kind, reason), if any
-   * @param customerDays the activity base's daily table
+   * @param base the activity base: its customer-periods, of {@code grain}
+   * @param transactions clean transactions, for the revenue lost with each churn (days within a
+   *     look-back)
    */
   public static Result compute(
       Dataset<Row> spells,
       Optional<Dataset<Row>> cancellations,
-      Dataset<Row> customerDays,
+      ActivityBase base,
+      Dataset<Row> transactions,
       ChurnSettings settings,
       Grain grain,
       ZoneId zone,
       LocalDate asOf) {
+    base.requireGrain(grain);
+    Dataset<Row> customerPeriods = base.customerPeriods();
     Column startPeriod = Periods.start(col(START_DATE), grain);
     Column churnPeriod = Periods.start(col(CHURN_DATE), grain);
     Dataset<Row> starts =
@@ -139,15 +144,16 @@ public final class ChurnRates {
             .agg(count(lit(1)).as(CUSTOMERS_AT_END));
 
     Dataset<Row> money =
-        customerDays
-            .groupBy(Periods.start(col(ActivityBase.ACTIVITY_DATE), grain).as(PERIOD_START))
+        customerPeriods
+            .groupBy(col(ActivityBase.PERIOD_START).as(PERIOD_START))
             .agg(
                 sum(ActivityBase.REFUNDS).as(REFUNDS),
                 Outputs.money(sum(ActivityBase.REFUND_UNITS)).as(REFUND_AMOUNT),
                 Outputs.money(sum(ActivityBase.NET_REVENUE_UNITS)).as(NET_REVENUE));
     Dataset<Row> lost =
-        RevenueChurn.churnedRevenue(spells, customerDays, settings.revenueLookbackDays(), grain);
-    Dataset<Row> base = RevenueChurn.baseFigures(spells, customerDays, grain);
+        RevenueChurn.churnedRevenue(
+            spells, transactions, settings.revenueLookbackDays(), grain, zone);
+    Dataset<Row> baseFigures = RevenueChurn.baseFigures(spells, customerPeriods, grain);
     Dataset<Row> cancelCounts =
         cancellations
             .map(
@@ -164,7 +170,7 @@ public final class ChurnRates {
             .join(openAtEnd, Outputs.using(PERIOD_START), "left")
             .join(money, Outputs.using(PERIOD_START), "left")
             .join(lost, Outputs.using(PERIOD_START), "left")
-            .join(base, Outputs.using(PERIOD_START), "left");
+            .join(baseFigures, Outputs.using(PERIOD_START), "left");
     joined =
         cancelCounts == null
             ? joined.withColumn(CANCELLATIONS, lit(0L))

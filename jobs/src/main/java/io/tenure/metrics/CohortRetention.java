@@ -94,27 +94,22 @@ public final class CohortRetention {
                 value.as(BREAKDOWN_VALUE))
             .where(col(COHORT_START).isNotNull());
 
-    // Joined on the customer, the days arrive partitioned by customer: the per-customer-period
-    // aggregate needs no second shuffle, and the next one is over a handful of cohort cells. A
-    // shuffle join, said so: when the members fall under the broadcast threshold Spark would
-    // broadcast them and then shuffle every day for that aggregate, after a partial aggregate that
-    // cannot shrink them (22 against 16 s at M uniform; docs/benchmarks.md).
+    // One row per customer and period already: the join leaves a handful of cohort cells to
+    // count. A shuffle join, said so: when the members fall under the broadcast threshold Spark
+    // would broadcast them and then shuffle every period row for that count after a partial
+    // aggregate (22 against 16 s at M uniform when this read the days; docs/benchmarks.md).
+    base.requireGrain(grain);
     Dataset<Row> activity =
-        base.customerDays()
+        base.customerPeriods()
             .join(members.hint("shuffle_merge"), ActivityBase.CUSTOMER_ID)
-            .withColumn(PERIOD_START, Periods.start(col(ActivityBase.ACTIVITY_DATE), grain))
-            .withColumn(PERIOD_INDEX, Periods.index(col(COHORT_START), col(PERIOD_START), grain))
+            .withColumn(
+                PERIOD_INDEX,
+                Periods.index(col(COHORT_START), col(ActivityBase.PERIOD_START), grain))
             .where(col(PERIOD_INDEX).geq(0))
-            .groupBy(
-                col(ActivityBase.CUSTOMER_ID),
-                col(BREAKDOWN_VALUE),
-                col(COHORT_START),
-                col(PERIOD_INDEX))
-            .agg(
-                max(col(ActivityBase.PURCHASES).gt(0)).as("active"),
-                sum(col(ActivityBase.NET_REVENUE_UNITS)).as(REVENUE))
             .groupBy(BREAKDOWN_VALUE, COHORT_START, PERIOD_INDEX)
-            .agg(count(when(col("active"), 1)).as(ACTIVE_CUSTOMERS), sum(col(REVENUE)).as(REVENUE));
+            .agg(
+                count(when(col(ActivityBase.PURCHASES).gt(0), 1)).as(ACTIVE_CUSTOMERS),
+                sum(col(ActivityBase.NET_REVENUE_UNITS)).as(REVENUE));
     Dataset<Row> sizes =
         members.groupBy(BREAKDOWN_VALUE, COHORT_START).agg(count(lit(1)).as(COHORT_SIZE));
 

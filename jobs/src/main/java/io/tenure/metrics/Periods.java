@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.from_utc_timestamp;
 import static org.apache.spark.sql.functions.month;
 import static org.apache.spark.sql.functions.to_date;
+import static org.apache.spark.sql.functions.to_utc_timestamp;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.year;
 
@@ -24,6 +25,16 @@ public final class Periods {
   /** The calendar date of an instant in {@code zone}. */
   public static Column localDate(Column timestamp, ZoneId zone) {
     return to_date(from_utc_timestamp(timestamp, zone.getId()));
+  }
+
+  /**
+   * The first instant of the local {@code date} in {@code zone}: {@code localDate(ts) >= date}
+   * exactly when {@code ts >= startOfDay(date)}, so a filter on dates can compare instants instead
+   * of converting every timestamp. A day whose midnight a DST change skips starts at its first
+   * existing local time.
+   */
+  public static Column startOfDay(Column date, ZoneId zone) {
+    return to_utc_timestamp(date.cast("timestamp"), zone.getId());
   }
 
   /** First day of the period that contains {@code date}; ISO weeks start on Monday. */

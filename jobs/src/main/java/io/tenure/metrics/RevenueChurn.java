@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.least;
@@ -83,12 +84,11 @@ final class RevenueChurn {
    * fills them with zeros).
    *
    * @param spells lifecycle spells (customer_id, start_date, churn_date)
-   * @param customerDays the activity base's daily table
+   * @param customerPeriods the activity base's customer-periods, of {@code grain}
    */
-  static Dataset<Row> baseFigures(Dataset<Row> spells, Dataset<Row> customerDays, Grain grain) {
-    // Everything below is per customer: the daily base is shuffled once by customer; the pairing
-    // of P with P − 1 is a window over that partitioning (no aggregate by customer and period),
-    // and only the spells move to meet it.
+  static Dataset<Row> baseFigures(Dataset<Row> spells, Dataset<Row> customerPeriods, Grain grain) {
+    // Everything below is per customer: the periods are shuffled once by customer; the pairing of
+    // P with P − 1 is a window over that partitioning, and only the spells move to meet it.
     Column q = col("q");
     Column units = col("units");
     WindowSpec byCustomer = Window.partitionBy(col(CUSTOMER_ID)).orderBy(q);
@@ -98,11 +98,11 @@ final class RevenueChurn {
     // One row per customer and period P with revenue in P or P − 1: "now" is the revenue in P,
     // "before" the revenue in P − 1.
     Dataset<Row> pairs =
-        customerDays
-            .repartition(col(CUSTOMER_ID))
-            .groupBy(
-                col(CUSTOMER_ID), Periods.start(col(ActivityBase.ACTIVITY_DATE), grain).as("q"))
-            .agg(sum(ActivityBase.NET_REVENUE_UNITS).as("units"))
+        customerPeriods
+            .select(
+                col(CUSTOMER_ID),
+                col(ActivityBase.PERIOD_START).as("q"),
+                col(ActivityBase.NET_REVENUE_UNITS).as("units"))
             .select(
                 col(CUSTOMER_ID),
                 q,
@@ -153,10 +153,17 @@ final class RevenueChurn {
    * Revenue lost with each ended spell, summed by churn period. A day belongs to the latest spell
    * that started on or before it, so an earlier spell's revenue is never counted again when a
    * reactivated customer churns a second time, and a purchase on the churn day that starts a new
-   * spell is not lost.
+   * spell is not lost. Read from the transactions: only the days of a look-back before each churn
+   * count, and a daily table would hardly be smaller than the transactions.
+   *
+   * @param transactions clean transactions (customer_id, occurred_at, kind, amount)
    */
   static Dataset<Row> churnedRevenue(
-      Dataset<Row> spells, Dataset<Row> customerDays, int lookbackDays, Grain grain) {
+      Dataset<Row> spells,
+      Dataset<Row> transactions,
+      int lookbackDays,
+      Grain grain,
+      java.time.ZoneId zone) {
     Column nextStart =
         lead(col(START_DATE), 1)
             .over(Window.partitionBy(col(CUSTOMER_ID)).orderBy(col(START_DATE)));
@@ -164,16 +171,32 @@ final class RevenueChurn {
         spells
             .select(col(CUSTOMER_ID), col(START_DATE), col(CHURN_DATE), nextStart.as("next_start"))
             .where(col(CHURN_DATE).isNotNull());
-    Column day = col(ActivityBase.ACTIVITY_DATE);
+    // The look-back as instants, computed once per spell: comparing every transaction's time
+    // with them costs less than converting each to its local day.
+    Dataset<Row> windows =
+        churned.select(
+            col(CUSTOMER_ID),
+            col(CHURN_DATE),
+            Periods.startOfDay(
+                    greatest(date_add(col(CHURN_DATE), 1 - lookbackDays), col(START_DATE)), zone)
+                .as("from"),
+            Periods.startOfDay(date_add(col(CHURN_DATE), 1), zone).as("until"),
+            Periods.startOfDay(col("next_start"), zone).as("next_from"));
+    Column units = Outputs.units(col("amount"));
+    Dataset<Row> net =
+        transactions.select(
+            col(CUSTOMER_ID),
+            col("occurred_at"),
+            when(col("kind").equalTo("purchase"), units).otherwise(units.unary_$minus()).as("net"));
+    Column at = col("occurred_at");
     Column inWindow =
-        day.gt(date_add(col(CHURN_DATE), -lookbackDays))
-            .and(day.leq(col(CHURN_DATE)))
-            .and(day.geq(col(START_DATE)))
-            .and(col("next_start").isNull().or(day.lt(col("next_start"))));
-    return churned
-        .join(customerDays, Outputs.using(CUSTOMER_ID))
+        at.geq(col("from"))
+            .and(at.lt(col("until")))
+            .and(col("next_from").isNull().or(at.lt(col("next_from"))));
+    return windows
+        .join(net, Outputs.using(CUSTOMER_ID))
         .where(inWindow)
         .groupBy(Periods.start(col(CHURN_DATE), grain).as(PERIOD_START))
-        .agg(Outputs.money(sum(ActivityBase.NET_REVENUE_UNITS)).as(CHURNED_REVENUE));
+        .agg(Outputs.money(sum("net")).as(CHURNED_REVENUE));
   }
 }

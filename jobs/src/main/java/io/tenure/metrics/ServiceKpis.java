@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.grouping;
 import static org.apache.spark.sql.functions.lead;
@@ -71,8 +70,8 @@ public final class ServiceKpis {
 
   /**
    * @param interactions clean interactions
-   * @param base the activity base (active customers: its customer-days per period, its customers
-   *     with a first purchase overall)
+   * @param base the activity base (active customers: its customer-periods with a purchase, of
+   *     {@code grain}; its customers with a first purchase overall)
    */
   public static Dataset<Row> compute(
       Dataset<Row> interactions,
@@ -270,11 +269,13 @@ public final class ServiceKpis {
 
   /** Customers with a purchase per period, and overall, keyed like the KPI rows. */
   private static Dataset<Row> activeCustomers(ActivityBase base, Grain grain) {
+    base.requireGrain(grain);
     Dataset<Row> perPeriod =
-        base.customerDays()
+        base.customerPeriods()
             .where(col(ActivityBase.PURCHASES).gt(0))
-            .groupBy(Periods.start(col(ActivityBase.ACTIVITY_DATE), grain).as("active_key"))
-            .agg(countDistinct(col(ActivityBase.CUSTOMER_ID)).as("active_customers"));
+            .groupBy(col(ActivityBase.PERIOD_START).as("active_key"))
+            // One row per customer and period: a count, no distinct count.
+            .agg(count(lit(1)).as("active_customers"));
     // A customer with a purchase day is one with a first purchase: the customers base counts them
     // without a second distinct count over every customer-day.
     Dataset<Row> overall =

@@ -20,7 +20,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * What the families of one run read: the settings, the as-of date, the inputs as known at its end,
  * and the intermediates several families share, each built once, on first use, and kept in the
- * run's work area (the daily activity base, the lifecycle spells).
+ * run's work area (the activity per customer and period or day, the lifecycle spells).
  */
 public final class RunContext {
   private final SparkSession spark;
@@ -30,6 +30,7 @@ public final class RunContext {
   private final Optional<Pseudonymiser> pseudonymiser;
   private final Optional<InputChanges> changes;
   private ActivityBase activityBase;
+  private Dataset<Row> customerDays;
   private Dataset<Row> spells;
 
   RunContext(
@@ -127,9 +128,10 @@ public final class RunContext {
   }
 
   /**
-   * The daily activity base; its customer-days and its customers (first purchase and attributes)
-   * are kept once for every family that reads them: cohorts, NPS by group and survival each read
-   * the customers, which would otherwise aggregate every purchase again.
+   * The activity base; its customer-periods and its customers (first purchase and attributes) are
+   * kept once for every family that reads them: cohorts, churn periods and service KPIs read the
+   * periods, NPS by group and survival the customers, which would otherwise aggregate every
+   * purchase again.
    */
   public ActivityBase activityBase() {
     if (activityBase == null) {
@@ -138,23 +140,37 @@ public final class RunContext {
       ActivityBase built =
           inputs
               .firstPurchases()
-              .map(first -> ActivityBase.build(tx, customerTable, first, settings.zone()))
-              .orElseGet(() -> ActivityBase.build(tx, customerTable, settings.zone()));
-      Dataset<Row> days =
-          Stages.run(
-              spark,
-              "customer_days:keep",
-              "Keep the daily activity base",
-              () -> work.keep("customer_days", built.customerDays()));
+              .map(
+                  first ->
+                      ActivityBase.build(
+                          tx, customerTable, first, settings.zone(), settings.grain()))
+              .orElseGet(
+                  () -> ActivityBase.build(tx, customerTable, settings.zone(), settings.grain()));
+      Dataset<Row> periods =
+          keep(
+              "customer_periods",
+              "Keep the activity per customer and period",
+              built.customerPeriods());
       Dataset<Row> customers =
-          Stages.run(
-              spark,
-              "customers_base:keep",
+          keep(
+              "customers_base",
               "Keep the customers' first purchases and attributes",
-              () -> work.keep("customers_base", built.customers()));
-      activityBase = new ActivityBase(days, customers, built.firstChannels());
+              built.customers());
+      activityBase = new ActivityBase(periods, built.grain(), customers, built.firstChannels());
     }
     return activityBase;
+  }
+
+  /** The activity per customer and local day ({@link ActivityBase#customerDays}), kept once. */
+  public Dataset<Row> customerDays() {
+    if (customerDays == null) {
+      customerDays =
+          keep(
+              "customer_days",
+              "Keep the daily activity base",
+              ActivityBase.customerDays(transactions(), settings.zone()));
+    }
+    return customerDays;
   }
 
   /**

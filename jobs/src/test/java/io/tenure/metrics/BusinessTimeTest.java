@@ -98,7 +98,7 @@ class BusinessTimeTest {
     Dataset<Row> kpis =
         ServiceKpis.compute(
             interactions,
-            ActivityBase.build(tx, Optional.empty(), BERLIN),
+            ActivityBase.build(tx, Optional.empty(), BERLIN, Grain.MONTH),
             settings,
             java.util.OptionalInt.empty(),
             Grain.MONTH,

@@ -134,8 +134,7 @@ class ChurnFeaturesTest {
             90,
             ZoneOffset.UTC,
             asOf);
-    Dataset<Row> days =
-        ActivityBase.build(transactions, Optional.empty(), ZoneOffset.UTC).customerDays();
+    Dataset<Row> days = ActivityBase.customerDays(transactions, ZoneOffset.UTC);
     return ChurnFeatures.at(
         List.of(cutoff), days, spells, interactions, transactions, SERVICE, ZoneOffset.UTC);
   }

@@ -50,11 +50,9 @@ class ChurnRatesTest {
 
   private static ChurnRates.Result compute(
       SparkSession spark, Dataset<Row> tx, ChurnDenominator denominator, LocalDate asOf) {
-    ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC);
     return Churn.ofTransactions(
         tx,
         Optional.of(cancellations(spark)),
-        base.customerDays(),
         new ChurnSettings(30, denominator, 365),
         Grain.MONTH,
         ZoneOffset.UTC,
@@ -250,7 +248,6 @@ class ChurnRatesTest {
             Rows.TRANSACTIONS,
             Rows.purchase("G", "2024-06-01T12:00:00Z", "10"),
             Rows.purchase("G", "2024-06-10T15:00:00Z", "20"));
-    ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC);
     ChurnRates.Result r =
         Churn.ofTransactions(
             tx,
@@ -259,7 +256,6 @@ class ChurnRatesTest {
                     spark,
                     Rows.CANCELLATIONS,
                     cancel("G", "2024-06-10T09:00:00Z", "voluntary", "price"))),
-            base.customerDays(),
             new ChurnSettings(90, ChurnDenominator.START, 365),
             Grain.MONTH,
             ZoneOffset.UTC,
@@ -272,5 +268,38 @@ class ChurnRatesTest {
                 "reactivated_customers",
                 "cast(churned_revenue as double)"))
         .containsExactly("2024-06-01 | 1 | 1 | 10.0");
+  }
+
+  /**
+   * K, in New York, buys at 23:30 local on Jun 19 (03:30 UTC on Jun 20) and cancels on Jun 20: a
+   * one-day look-back is Jun 20 alone in local days, so that purchase is lost only with two days.
+   */
+  @Test
+  void lostRevenueCountsLocalDaysOfTheBusinessZone(SparkSession spark) {
+    Dataset<Row> tx =
+        Rows.df(
+            spark,
+            Rows.TRANSACTIONS,
+            Rows.purchase("K", "2024-05-01T12:00:00Z", "5"),
+            Rows.purchase("K", "2024-06-20T03:30:00Z", "7"));
+    Dataset<Row> cancellations =
+        Rows.df(spark, Rows.CANCELLATIONS, cancel("K", "2024-06-20T12:00:00Z", "voluntary", "x"));
+    java.util.List<String> lost = new java.util.ArrayList<>();
+    for (int lookback : new int[] {1, 2}) {
+      ChurnRates.Result r =
+          Churn.ofTransactions(
+              tx,
+              Optional.of(cancellations),
+              new ChurnSettings(90, ChurnDenominator.START, lookback),
+              Grain.MONTH,
+              java.time.ZoneId.of("America/New_York"),
+              LocalDate.of(2024, 6, 30));
+      lost.addAll(
+          sorted(
+              r.periods().where("period_start = '2024-06-01'"),
+              "churned_customers",
+              "cast(churned_revenue as double)"));
+    }
+    assertThat(lost).containsExactly("1 | 0.0", "1 | 7.0");
   }
 }

@@ -42,7 +42,8 @@ class CohortRetentionTest {
       CohortAnchor anchor,
       Breakdown breakdown,
       Optional<Dataset<Row>> customers) {
-    ActivityBase base = ActivityBase.build(transactions(spark), customers, ZoneOffset.UTC);
+    ActivityBase base =
+        ActivityBase.build(transactions(spark), customers, ZoneOffset.UTC, Grain.MONTH);
     return CohortRetention.compute(base, Grain.MONTH, anchor, breakdown, asOf);
   }
 
@@ -181,7 +182,7 @@ class CohortRetentionTest {
                 "t-a", "Q", Rows.ts("2024-01-04T10:00:00Z"), money("5"), "EUR", "purchase", "app"),
             RowFactory.create(
                 "t-c", "R", Rows.ts("2024-02-04T10:00:00Z"), money("5"), "EUR", "purchase", "web"));
-    ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC);
+    ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC, Grain.MONTH);
     Dataset<Row> r =
         CohortRetention.compute(
             base,
@@ -220,7 +221,8 @@ class CohortRetentionTest {
             purchase("X", "2024-03-11T03:30:00Z", "10"),
             purchase("Y", "2024-03-04T12:00:00Z", "10"));
     ActivityBase base =
-        ActivityBase.build(tx, Optional.empty(), java.time.ZoneId.of("America/New_York"));
+        ActivityBase.build(
+            tx, Optional.empty(), java.time.ZoneId.of("America/New_York"), Grain.WEEK);
     assertThat(
             sorted(
                 CohortRetention.compute(

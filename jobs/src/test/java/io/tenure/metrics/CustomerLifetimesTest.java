@@ -57,7 +57,7 @@ class CustomerLifetimesTest {
             90,
             ZoneOffset.UTC,
             AS_OF);
-    ActivityBase base = ActivityBase.build(tx, Optional.of(customers), ZoneOffset.UTC);
+    ActivityBase base = ActivityBase.build(tx, Optional.of(customers), ZoneOffset.UTC, Grain.MONTH);
     return CustomerLifetimes.of(spells, base.customers(), true, anchor, Grain.MONTH, unit, AS_OF);
   }
 

@@ -66,7 +66,7 @@ class NpsByGroupTest {
             Rows.CUSTOMERS,
             RowFactory.create("c1", null, "smb", "DE"),
             RowFactory.create("c2", null, "consumer", "DE"));
-    ActivityBase base = ActivityBase.build(tx, Optional.of(customers), ZoneOffset.UTC);
+    ActivityBase base = ActivityBase.build(tx, Optional.of(customers), ZoneOffset.UTC, Grain.MONTH);
     Dataset<Row> nps =
         NpsByGroup.compute(interactions, base.customers(), true, Grain.MONTH, ZoneOffset.UTC);
     assertThat(

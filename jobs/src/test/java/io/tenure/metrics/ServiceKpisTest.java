@@ -136,7 +136,7 @@ class ServiceKpisTest {
             Rows.TRANSACTIONS,
             purchase("c1", "2024-01-02T12:00:00Z", "10"),
             purchase("c2", "2024-01-03T12:00:00Z", "10"));
-    ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC);
+    ActivityBase base = ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC, Grain.MONTH);
     ServiceSettings settings =
         new ServiceSettings(
             Map.of("phone", 60.0, "email", 86400.0),

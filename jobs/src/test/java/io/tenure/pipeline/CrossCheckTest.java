@@ -84,7 +84,7 @@ class CrossCheckTest {
 
   @Test
   void cohortRetentionEqualsSql(SparkSession spark) {
-    ActivityBase base = ActivityBase.build(tx, Optional.empty(), settings.zone());
+    ActivityBase base = ActivityBase.build(tx, Optional.empty(), settings.zone(), settings.grain());
     Dataset<Row> cells =
         CohortRetention.compute(
                 base,
@@ -190,15 +190,8 @@ class CrossCheckTest {
 
   /** Tenure's churn_rates for the generated data, as of AS_OF. */
   private static Dataset<Row> churnPeriods() {
-    ActivityBase base = ActivityBase.build(tx, Optional.empty(), settings.zone());
     return Churn.ofTransactions(
-            tx,
-            Optional.of(cancels),
-            base.customerDays(),
-            settings.churn(),
-            settings.grain(),
-            settings.zone(),
-            AS_OF)
+            tx, Optional.of(cancels), settings.churn(), settings.grain(), settings.zone(), AS_OF)
         .periods();
   }
 
@@ -285,7 +278,7 @@ class CrossCheckTest {
     Dataset<Row> kpis =
         ServiceKpis.compute(
                 contacts,
-                ActivityBase.build(tx, Optional.empty(), settings.zone()),
+                ActivityBase.build(tx, Optional.empty(), settings.zone(), settings.grain()),
                 settings.service(),
                 settings.timeWithCustomer().percentileAccuracy(),
                 settings.grain(),

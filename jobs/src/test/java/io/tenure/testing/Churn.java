@@ -2,6 +2,7 @@ package io.tenure.testing;
 
 import io.tenure.config.Grain;
 import io.tenure.config.TenureSettings.ChurnSettings;
+import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.ChurnRates;
 import io.tenure.metrics.LifecycleSpells;
 import java.time.LocalDate;
@@ -17,13 +18,14 @@ public final class Churn {
   public static ChurnRates.Result ofTransactions(
       Dataset<Row> transactions,
       Optional<Dataset<Row>> cancellations,
-      Dataset<Row> customerDays,
       ChurnSettings settings,
       Grain grain,
       ZoneId zone,
       LocalDate asOf) {
     Dataset<Row> spells =
         LifecycleSpells.of(transactions, cancellations, settings.inactivityDays(), zone, asOf);
-    return ChurnRates.compute(spells, cancellations, customerDays, settings, grain, zone, asOf);
+    ActivityBase base = ActivityBase.build(transactions, Optional.empty(), zone, grain);
+    return ChurnRates.compute(
+        spells, cancellations, base, transactions, settings, grain, zone, asOf);
   }
 }

@@ -60,7 +60,8 @@ public final class ChurnRatesFamily implements TableFamily {
         ChurnRates.compute(
             run.spells(),
             run.cancellations(),
-            run.activityBase().customerDays(),
+            run.activityBase(),
+            run.transactions(),
             s.churn(),
             s.grain(),
             s.zone(),

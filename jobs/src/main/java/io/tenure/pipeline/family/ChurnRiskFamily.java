@@ -209,7 +209,7 @@ public final class ChurnRiskFamily implements TableFamily {
     TenureSettings s = run.settings();
     return ChurnFeatures.at(
         cutoffs,
-        run.activityBase().customerDays(),
+        run.customerDays(),
         run.spells(),
         run.interactionsOrEmpty(),
         run.transactions(),
