@@ -3,7 +3,6 @@ package io.tenure.pipeline;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.substring;
 
 import io.tenure.config.InputContract;
 import io.tenure.config.InputSettings;
@@ -20,7 +19,6 @@ import io.tenure.validate.ValidatedInput;
 import io.tenure.validate.Validation;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +27,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -166,11 +163,6 @@ final class IncrementalInputs {
     return first.isNullAt(0) ? Instant.MAX : first.getTimestamp(0).toInstant();
   }
 
-  /** The month (yyyy-MM) of a partition date (yyyy-MM-dd). */
-  private static String month(String date) {
-    return date.substring(0, 7);
-  }
-
   private ValidatedInput whole(InputSettings in, Validation validation) {
     changedFrom.put(in.table(), Instant.MIN); // read whole: no telling what is new
     ValidatedInput own =
@@ -191,21 +183,11 @@ final class IncrementalInputs {
     LocalDate windowStart =
         from.map(v -> v.date().minusDays(settings.incremental().lateDays() - 1L))
             .orElse(LocalDate.MIN);
-    List<LocalDate> reread = new ArrayList<>();
-    Map<String, InputState.Partition> partitions = new TreeMap<>();
-    List<String> lateFiles = new ArrayList<>();
-    for (LocalDate date : source.files().keySet()) {
-      InputState.Partition p = known.get(date.toString());
-      if (p == null || p.recheck() || !date.isBefore(windowStart)) {
-        reread.add(date);
-      } else {
-        partitions.put(date.toString(), p);
-        source.changedSince(date, p.files()).forEach(f -> lateFiles.add(source.root() + "/" + f));
-      }
-    }
-    boolean withdrawn =
-        known.keySet().stream().anyMatch(d -> !source.files().containsKey(LocalDate.parse(d)));
-    changedFrom.put(kind, before.isEmpty() || withdrawn ? Instant.MIN : Instant.MAX);
+    PartitionPlan plan = PartitionPlan.of(source, known, windowStart);
+    List<LocalDate> reread = plan.reread();
+    Map<String, InputState.Partition> partitions = plan.kept();
+    List<String> lateFiles = plan.lateFiles();
+    changedFrom.put(kind, before.isEmpty() || plan.withdrawn() ? Instant.MIN : Instant.MAX);
     TreeSet<String> currencies =
         new TreeSet<>(before.map(InputState.Table::currencies).orElse(List.of()));
     if (!reread.isEmpty()) {
@@ -228,51 +210,7 @@ final class IncrementalInputs {
       if (changedFrom.get(kind).equals(Instant.MAX)) {
         changedFrom.put(kind, earliestEvent(keyed.flagged(), kind));
       }
-      // The state is kept by month: a day's partition rewrites its month, carrying over the
-      // month's other days, so that readers open a few files per month instead of one per day.
-      java.util.Set<String> months = new java.util.TreeSet<>();
-      reread.forEach(d -> months.add(month(d.toString())));
-      List<String> carried = new ArrayList<>();
-      java.util.Set<String> carriedDirs = new java.util.TreeSet<>();
-      partitions.forEach(
-          (d, p) -> {
-            if (months.contains(month(d)) && p.dir() != null) {
-              carried.add(d);
-              carriedDirs.add(p.dir());
-            }
-          });
-      Dataset<Row> rows = keyed.flagged();
-      if (!carriedDirs.isEmpty()) {
-        rows =
-            rows.unionByName(
-                state
-                    .read(new ArrayList<>(carriedDirs))
-                    .where(col(KeyedRules.PART).isin(carried.toArray())),
-                true);
-      }
-      Map<String, String> written =
-          state.write(kind, runId, rows, substring(col(KeyedRules.PART), 1, 7));
-      List<String> recheck =
-          written.isEmpty()
-              ? List.of()
-              : state
-                  .read(new ArrayList<>(written.values()))
-                  .where(col(ValidatedInput.REASON).endsWith("_in_the_future"))
-                  .select(KeyedRules.PART)
-                  .distinct()
-                  .as(Encoders.STRING())
-                  .collectAsList();
-      for (LocalDate date : reread) {
-        String d = date.toString();
-        partitions.put(
-            d,
-            new InputState.Partition(
-                written.get(month(d)), source.files().get(date), recheck.contains(d)));
-      }
-      for (String d : carried) {
-        InputState.Partition p = partitions.get(d);
-        partitions.put(d, new InputState.Partition(written.get(month(d)), p.files(), p.recheck()));
-      }
+      MonthlyState.write(state, kind, runId, keyed.flagged(), plan, source);
     }
     List<String> dirs =
         partitions.values().stream()
