@@ -2,7 +2,6 @@ package io.tenure.metrics;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.struct;
@@ -19,8 +18,8 @@ import org.apache.spark.sql.Row;
 /**
  * The shared base that metrics read instead of re-joining raw inputs: one row per customer and
  * reporting period with their purchases and refunds, and one row per customer with their first
- * purchase and optional attributes. The same per customer and local day ({@link #customerDays}) is
- * built apart, for the features that look at days.
+ * purchase and optional attributes. The features that look at days read each transaction with its
+ * local day ({@link #transactionActivity}).
  *
  * <p>The tables that count periods (cohorts, the churn periods' money, active customers) read the
  * periods: where purchases fall on distinct days (most real data) a daily row is hardly fewer than
@@ -78,10 +77,7 @@ public record ActivityBase(
       Dataset<Row> firstPurchases,
       ZoneId zone,
       Grain grain) {
-    Dataset<Row> periods =
-        activity(
-            transactions,
-            Periods.start(Periods.localDate(col("occurred_at"), zone), grain).as(PERIOD_START));
+    Dataset<Row> periods = periods(transactions, zone, grain);
     Column isPurchase = col("kind").equalTo("purchase");
 
     Dataset<Row> firsts =
@@ -127,30 +123,45 @@ public record ActivityBase(
   }
 
   /**
-   * One row per customer and local day: customer_id, activity_date, and the counts and sums of
-   * {@link #customerPeriods}.
+   * One row per transaction with its local day: customer_id, activity_date, and the columns of
+   * {@link #customerPeriods} for that transaction alone (purchases and refunds 0 or 1). Features
+   * that only sum these or take their extremes read it instead of a daily aggregate: where
+   * purchases fall on distinct days that aggregate would shuffle and keep as many rows.
    */
-  public static Dataset<Row> customerDays(Dataset<Row> transactions, ZoneId zone) {
-    return activity(transactions, Periods.localDate(col("occurred_at"), zone).as(ACTIVITY_DATE));
+  public static Dataset<Row> transactionActivity(Dataset<Row> transactions, ZoneId zone) {
+    return perTransaction(
+        transactions, Periods.localDate(col("occurred_at"), zone).as(ACTIVITY_DATE));
   }
 
-  /** Purchases and refunds per customer and {@code key} (a day or a period start). */
-  private static Dataset<Row> activity(Dataset<Row> transactions, Column key) {
+  private static Dataset<Row> perTransaction(Dataset<Row> transactions, Column key) {
     Column isPurchase = col("kind").equalTo("purchase");
     Column units = Outputs.units(col("amount"));
+    return transactions.select(
+        col(CUSTOMER_ID),
+        key,
+        when(isPurchase, 1L).otherwise(0L).as(PURCHASES),
+        when(isPurchase, units).otherwise(0L).as(PURCHASE_UNITS),
+        when(isPurchase, 0L).otherwise(1L).as(REFUNDS),
+        when(isPurchase, 0L).otherwise(units).as(REFUND_UNITS),
+        when(isPurchase, units).otherwise(units.unary_$minus()).as(NET_REVENUE_UNITS));
+  }
+
+  /** Purchases and refunds per customer and period of {@code grain}. */
+  private static Dataset<Row> periods(Dataset<Row> transactions, ZoneId zone, Grain grain) {
     // Where purchases fall at random times nearly every transaction is its own customer-day, and
     // an aggregate before the shuffle builds a map as large as its input and spills; shuffled by
     // customer first, each customer's days are aggregated once (2 x faster at scale M on such
     // data, no slower where days repeat; docs/benchmarks.md).
-    return transactions
-        .repartition(col(CUSTOMER_ID))
-        .groupBy(col(CUSTOMER_ID), key)
+    Column periodStart =
+        Periods.start(Periods.localDate(col("occurred_at"), zone), grain).as(PERIOD_START);
+    return perTransaction(transactions.repartition(col(CUSTOMER_ID)), periodStart)
+        .groupBy(CUSTOMER_ID, PERIOD_START)
         .agg(
-            count(when(isPurchase, 1)).as(PURCHASES),
-            coalesce(sum(when(isPurchase, units)), lit(0L)).as(PURCHASE_UNITS),
-            count(when(isPurchase.unary_$bang(), 1)).as(REFUNDS),
-            coalesce(sum(when(isPurchase.unary_$bang(), units)), lit(0L)).as(REFUND_UNITS))
-        .withColumn(NET_REVENUE_UNITS, col(PURCHASE_UNITS).minus(col(REFUND_UNITS)));
+            sum(PURCHASES).as(PURCHASES),
+            sum(PURCHASE_UNITS).as(PURCHASE_UNITS),
+            sum(REFUNDS).as(REFUNDS),
+            sum(REFUND_UNITS).as(REFUND_UNITS),
+            sum(NET_REVENUE_UNITS).as(NET_REVENUE_UNITS));
   }
 
   /** Fails unless the periods are of {@code wanted}: a table must not count another grain's. */

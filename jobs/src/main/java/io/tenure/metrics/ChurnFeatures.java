@@ -74,7 +74,6 @@ public final class ChurnFeatures {
 
   /**
    * @param cutoffs the cutoff days, any order
-   * @param customerDays the daily activity base ({@link ActivityBase#customerDays})
    * @param spells lifecycle spells ({@link LifecycleSpells#of})
    * @param interactions clean interactions (an empty table without the input)
    * @param transactions clean transactions (refunds in the service window)
@@ -82,15 +81,17 @@ public final class ChurnFeatures {
    */
   public static Dataset<Row> at(
       List<LocalDate> cutoffs,
-      Dataset<Row> customerDays,
       Dataset<Row> spells,
       Dataset<Row> interactions,
       Dataset<Row> transactions,
       ServiceSettings service,
       ZoneId zone) {
     List<LocalDate> sorted = cutoffs.stream().sorted().distinct().toList();
+    // Sums and extremes only, so each transaction counts as its own day row: a daily aggregate
+    // would cost a shuffle of nearly every transaction where purchases fall on distinct days.
+    Dataset<Row> activity = ActivityBase.transactionActivity(transactions, zone);
     Dataset<Row> cutoffTable =
-        customerDays
+        transactions
             .sparkSession()
             .createDataFrame(
                 sorted.stream().map(d -> RowFactory.create(java.sql.Date.valueOf(d))).toList(),
@@ -129,11 +130,12 @@ public final class ChurnFeatures {
                 col(ChurnRates.SPELL).minus(1).as("previous_spells"),
                 col("previous_cancellations"));
 
-    // Whole history up to each cutoff: every day adds to the first cutoff on or after it, and a
+    // Whole history up to each cutoff: every day's activity adds to the first cutoff on or after
+    // it, and a
     // cutoff sums the buckets up to it, so each day row is read once.
     Column purchased = col(ActivityBase.PURCHASES).gt(0);
     Dataset<Row> buckets =
-        customerDays
+        activity
             .withColumn(
                 "bucket",
                 expr(
@@ -172,7 +174,7 @@ public final class ChurnFeatures {
 
     // The last 90 days before each cutoff: a day counts for the few cutoffs within 90 days of it.
     Dataset<Row> recent =
-        customerDays
+        activity
             .where(purchased)
             .select(
                 col(ActivityBase.CUSTOMER_ID),

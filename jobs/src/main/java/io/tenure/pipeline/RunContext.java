@@ -30,7 +30,6 @@ public final class RunContext {
   private final Optional<Pseudonymiser> pseudonymiser;
   private final Optional<InputChanges> changes;
   private ActivityBase activityBase;
-  private Dataset<Row> customerDays;
   private Dataset<Row> spells;
 
   RunContext(
@@ -159,18 +158,6 @@ public final class RunContext {
       activityBase = new ActivityBase(periods, built.grain(), customers, built.firstChannels());
     }
     return activityBase;
-  }
-
-  /** The activity per customer and local day ({@link ActivityBase#customerDays}), kept once. */
-  public Dataset<Row> customerDays() {
-    if (customerDays == null) {
-      customerDays =
-          keep(
-              "customer_days",
-              "Keep the daily activity base",
-              ActivityBase.customerDays(transactions(), settings.zone()));
-    }
-    return customerDays;
   }
 
   /**

@@ -134,9 +134,8 @@ class ChurnFeaturesTest {
             90,
             ZoneOffset.UTC,
             asOf);
-    Dataset<Row> days = ActivityBase.customerDays(transactions, ZoneOffset.UTC);
     return ChurnFeatures.at(
-        List.of(cutoff), days, spells, interactions, transactions, SERVICE, ZoneOffset.UTC);
+        List.of(cutoff), spells, interactions, transactions, SERVICE, ZoneOffset.UTC);
   }
 
   @Test

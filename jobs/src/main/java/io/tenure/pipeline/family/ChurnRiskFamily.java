@@ -209,7 +209,6 @@ public final class ChurnRiskFamily implements TableFamily {
     TenureSettings s = run.settings();
     return ChurnFeatures.at(
         cutoffs,
-        run.customerDays(),
         run.spells(),
         run.interactionsOrEmpty(),
         run.transactions(),
