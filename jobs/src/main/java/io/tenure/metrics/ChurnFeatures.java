@@ -1,11 +1,12 @@
 package io.tenure.metrics;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
@@ -89,7 +90,11 @@ public final class ChurnFeatures {
     List<LocalDate> sorted = cutoffs.stream().sorted().distinct().toList();
     // Sums and extremes only, so each transaction counts as its own day row: a daily aggregate
     // would cost a shuffle of nearly every transaction where purchases fall on distinct days.
-    Dataset<Row> activity = ActivityBase.transactionActivity(transactions, zone);
+    // Shuffled by customer first, so that each customer's rows are aggregated in one place
+    // instead of in maps as large as their input.
+    Dataset<Row> activity =
+        ActivityBase.transactionActivity(transactions, zone)
+            .repartition(col(ActivityBase.CUSTOMER_ID));
     Dataset<Row> cutoffTable =
         transactions
             .sparkSession()
@@ -131,20 +136,24 @@ public final class ChurnFeatures {
                 col("previous_cancellations"));
 
     // Whole history up to each cutoff: every day's activity adds to the first cutoff on or after
-    // it, and a
-    // cutoff sums the buckets up to it, so each day row is read once.
+    // it, and a cutoff sums the buckets up to it, so each transaction is read once. The purchases
+    // of the last 30 and 90 days before each cutoff ride along as one sum per cutoff: those days
+    // all lie in buckets up to that cutoff.
     Column purchased = col(ActivityBase.PURCHASES).gt(0);
+    Column[] within30 = new Column[sorted.size()];
+    Column[] within90 = new Column[sorted.size()];
+    for (int i = 0; i < sorted.size(); i++) {
+      Column daysBefore =
+          datediff(lit(java.sql.Date.valueOf(sorted.get(i))), col(ActivityBase.ACTIVITY_DATE));
+      Column recent = purchased.and(daysBefore.geq(0));
+      within30[i] =
+          sum(when(recent.and(daysBefore.lt(30)), col(ActivityBase.PURCHASES)).otherwise(0L));
+      within90[i] =
+          sum(when(recent.and(daysBefore.lt(90)), col(ActivityBase.PURCHASES)).otherwise(0L));
+    }
     Dataset<Row> buckets =
         activity
-            .withColumn(
-                "bucket",
-                expr(
-                    "element_at(filter("
-                        + cutoffArray
-                        + ", c -> c >= "
-                        + ActivityBase.ACTIVITY_DATE
-                        + "), 1)"))
-            .where(col("bucket").isNotNull())
+            .withColumn("bucket", firstOnOrAfter(sorted, col(ActivityBase.ACTIVITY_DATE)))
             .groupBy(col(ActivityBase.CUSTOMER_ID).as("b_customer"), col("bucket"))
             .agg(
                 sum(ActivityBase.PURCHASES).as("b_purchases"),
@@ -153,7 +162,11 @@ public final class ChurnFeatures {
                 sum(ActivityBase.REFUND_UNITS).as("b_refund_units"),
                 sum(ActivityBase.NET_REVENUE_UNITS).as("b_net_units"),
                 min(when(purchased, col(ActivityBase.ACTIVITY_DATE))).as("b_first"),
-                max(when(purchased, col(ActivityBase.ACTIVITY_DATE))).as("b_last"));
+                max(when(purchased, col(ActivityBase.ACTIVITY_DATE))).as("b_last"),
+                array(within30).as("b_30"),
+                array(within90).as("b_90"));
+    // Days after the last cutoff have no bucket and join no cutoff.
+    Column position = expr("cast(array_position(" + cutoffArray + ", " + CUTOFF + ") as int)");
     Dataset<Row> history =
         units
             .select(ChurnRates.CUSTOMER_ID, CUTOFF)
@@ -170,29 +183,9 @@ public final class ChurnFeatures {
                 sum("b_refund_units").as("h_refund_units"),
                 sum("b_net_units").as("h_net_units"),
                 min("b_first").as("h_first"),
-                max("b_last").as("h_last"));
-
-    // The last 90 days before each cutoff: a day counts for the few cutoffs within 90 days of it.
-    Dataset<Row> recent =
-        activity
-            .where(purchased)
-            .select(
-                col(ActivityBase.CUSTOMER_ID),
-                col(ActivityBase.ACTIVITY_DATE),
-                col(ActivityBase.PURCHASES),
-                explode(
-                        expr(
-                            "filter("
-                                + cutoffArray
-                                + ", c -> c >= activity_date and c < date_add(activity_date, 90))"))
-                    .as(CUTOFF))
-            .groupBy(ActivityBase.CUSTOMER_ID, CUTOFF)
-            .agg(
-                sum(when(
-                        datediff(col(CUTOFF), col(ActivityBase.ACTIVITY_DATE)).lt(30),
-                        col(ActivityBase.PURCHASES)))
-                    .as("r_30"),
-                sum(ActivityBase.PURCHASES).as("r_90"));
+                max("b_last").as("h_last"),
+                sum(element_at(col("b_30"), position)).as("r_30"),
+                sum(element_at(col("b_90"), position)).as("r_90"));
 
     Dataset<Row> experience =
         ServiceExperience.before(
@@ -208,7 +201,6 @@ public final class ChurnFeatures {
     Dataset<Row> all =
         units
             .join(history, Outputs.using(ChurnRates.CUSTOMER_ID, CUTOFF))
-            .join(recent, Outputs.using(ChurnRates.CUSTOMER_ID, CUTOFF), "left")
             .join(experience, Outputs.using(ChurnRates.CUSTOMER_ID, CUTOFF));
     Column purchases = col("h_purchases").cast("double");
     Column tenure = datediff(col(CUTOFF), col("h_first"));
@@ -245,6 +237,20 @@ public final class ChurnFeatures {
         feature("last_csat", coalesce(col("csat"), lit(0))),
         feature("has_nps", when(col("nps").isNotNull(), 1).otherwise(0)),
         feature("last_nps", coalesce(col("nps"), lit(0))));
+  }
+
+  /**
+   * The first of {@code sorted} on or after {@code day}, null after the last: a chain of
+   * comparisons, which Spark compiles (a lambda over the cutoff array is interpreted row by row,
+   * and evaluated twice where the join's not-null filter is pushed to the scan: 3 x slower at M).
+   */
+  private static Column firstOnOrAfter(List<LocalDate> sorted, Column day) {
+    Column bucket = lit(null).cast(DataTypes.DateType);
+    for (int i = sorted.size() - 1; i >= 0; i--) {
+      Column cutoff = lit(java.sql.Date.valueOf(sorted.get(i)));
+      bucket = when(day.leq(cutoff), cutoff).otherwise(bucket);
+    }
+    return bucket;
   }
 
   private static Column feature(String name, Column value) {

@@ -124,7 +124,7 @@ class ChurnFeaturesTest {
       List<Row> cancellations,
       List<Row> contacts,
       LocalDate asOf,
-      LocalDate cutoff) {
+      LocalDate... cutoffs) {
     Dataset<Row> transactions = Rows.df(spark, Rows.TRANSACTIONS, tx.toArray(Row[]::new));
     Dataset<Row> interactions = Rows.df(spark, Rows.INTERACTIONS, contacts.toArray(Row[]::new));
     Dataset<Row> spells =
@@ -135,7 +135,7 @@ class ChurnFeaturesTest {
             ZoneOffset.UTC,
             asOf);
     return ChurnFeatures.at(
-        List.of(cutoff), spells, interactions, transactions, SERVICE, ZoneOffset.UTC);
+        List.of(cutoffs), spells, interactions, transactions, SERVICE, ZoneOffset.UTC);
   }
 
   @Test
@@ -216,6 +216,49 @@ class ChurnFeaturesTest {
             .first();
     assertThat(aLater.<Double>getAs("recency_days")).isEqualTo(5.0);
     assertThat(aLater.<Double>getAs("never_answered")).isEqualTo(1.0);
+  }
+
+  @Test
+  void severalCutoffsInOneCallEqualEachCutoffAlone(SparkSession spark) {
+    List<Row> allTx = new ArrayList<>(TX_BEFORE);
+    allTx.addAll(TX_AFTER);
+    List<Row> allCancels = new ArrayList<>(CANCEL_BEFORE);
+    allCancels.addAll(CANCEL_AFTER);
+    LocalDate asOf = LocalDate.parse("2024-06-30");
+    // On a purchase day (1 Mar, 10 Jan), the day after one (2 Mar), and far apart: each day's
+    // activity goes to the first cutoff on or after it, and the last-30/90-day counts are per
+    // cutoff.
+    LocalDate[] cutoffs = {
+      LocalDate.parse("2024-04-20"),
+      LocalDate.parse("2024-01-10"),
+      LocalDate.parse("2024-03-01"),
+      LocalDate.parse("2024-03-02"),
+      CUTOFF
+    };
+    String[] columns = new String[ChurnFeatures.NAMES.size() + 2];
+    columns[0] = "customer_id";
+    columns[1] = ChurnFeatures.CUTOFF;
+    for (int i = 0; i < ChurnFeatures.NAMES.size(); i++) {
+      columns[i + 2] = ChurnFeatures.NAMES.get(i);
+    }
+    List<String> together =
+        Rows.sorted(features(spark, allTx, allCancels, CONTACTS_BEFORE, asOf, cutoffs), columns);
+    List<String> alone = new ArrayList<>();
+    for (LocalDate c : cutoffs) {
+      alone.addAll(
+          Rows.sorted(features(spark, allTx, allCancels, CONTACTS_BEFORE, asOf, c), columns));
+    }
+    assertThat(together).containsExactlyInAnyOrderElementsOf(alone);
+    // a on 1 Mar, its purchase day: both purchases in the history, the one of that day in the last
+    // 30.
+    Row a =
+        features(spark, allTx, allCancels, CONTACTS_BEFORE, asOf, cutoffs)
+            .where("customer_id = 'a' and cutoff = DATE'2024-03-01'")
+            .first();
+    assertThat(a.<Double>getAs("purchases")).isEqualTo(2.0);
+    assertThat(a.<Double>getAs("purchases_30d")).isEqualTo(1.0);
+    assertThat(a.<Double>getAs("purchases_90d")).isEqualTo(2.0);
+    assertThat(a.<Double>getAs("recency_days")).isEqualTo(0.0);
   }
 
   /** A contact as known at the end of the cutoff day (KnownFacts), for the cut data set. */
