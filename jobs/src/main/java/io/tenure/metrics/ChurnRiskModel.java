@@ -4,10 +4,13 @@ import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.rank;
+import static org.apache.spark.sql.functions.slice;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import io.tenure.config.ChurnRiskSettings;
@@ -118,18 +121,19 @@ public final class ChurnRiskModel {
     Column factors = lit(null).cast("array<string>");
     if (classifier(model) instanceof LogisticRegressionModel lr) {
       double[] w = lr.coefficients().toArray();
-      scored =
-          scored
-              .withColumn("f_x", functions.vector_to_array(col(FEATURES), "float64"))
-              .withColumn(
-                  "f_w", array(Arrays.stream(w).mapToObj(v -> lit(v)).toArray(Column[]::new)))
-              .withColumn("f_name", array(names.stream().map(n -> lit(n)).toArray(Column[]::new)));
-      // Sorting (−contribution, name) ascending puts the largest contribution first.
+      scored = scored.withColumn("f_x", functions.vector_to_array(col(FEATURES), "float64"));
+      // (−contribution, name) sorted ascending puts the largest contribution first; the positive
+      // ones are a prefix of that order, as long as their count. Compiled expressions only: a
+      // lambda over the features would be interpreted for every scored row.
+      Column[] terms = new Column[w.length];
+      Column positives = lit(0);
+      for (int i = 0; i < w.length; i++) {
+        Column contribution = lit(w[i]).multiply(element_at(col("f_x"), i + 1));
+        terms[i] = struct(contribution.unary_$minus().as("c"), lit(names.get(i)).as("f"));
+        positives = positives.plus(when(contribution.gt(0), 1).otherwise(0));
+      }
       factors =
-          expr(
-              "slice(transform(filter(array_sort(transform(sequence(1, size(f_w)),"
-                  + " i -> named_struct('c', -(f_w[i - 1] * f_x[i - 1]), 'f', f_name[i - 1]))),"
-                  + " s -> s.c < 0), s -> s.f), 1, 3)");
+          slice(sort_array(array(terms), true), lit(1), least(lit(3), positives)).getField("f");
     }
     Dataset<Row> out = scored.withColumn("top_risk_factors", factors);
     List<String> keep = new java.util.ArrayList<>(Arrays.asList(rows.columns()));

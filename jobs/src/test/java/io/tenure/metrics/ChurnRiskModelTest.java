@@ -104,6 +104,49 @@ class ChurnRiskModelTest {
   }
 
   @Test
+  void topRiskFactorsAreTheThreeLargestPositiveContributions(SparkSession spark) {
+    // Every feature: the noise ones get small coefficients of either sign, so rows have from none
+    // to many positive contributions, and the top three must be picked and ordered.
+    Dataset<Row> rows = planted(spark, 5);
+    PipelineModel model =
+        ChurnRiskModel.fit(
+            rows, ChurnFeatures.NAMES, ChurnRiskSettings.Model.LOGISTIC_REGRESSION, 30);
+    double[] w =
+        ((org.apache.spark.ml.classification.LogisticRegressionModel) model.stages()[2])
+            .coefficients()
+            .toArray();
+    List<String> names = ChurnRiskModel.features(model);
+    Map<String, String> expected = new java.util.HashMap<>();
+    // The independent formulation, in plain Java: the standardised vector the classifier sees.
+    for (Row r : model.transform(rows).select("customer_id", "features").collectAsList()) {
+      double[] x = r.<org.apache.spark.ml.linalg.Vector>getAs("features").toArray();
+      List<Integer> raising = new java.util.ArrayList<>();
+      for (int i = 0; i < w.length; i++) {
+        if (w[i] * x[i] > 0) {
+          raising.add(i);
+        }
+      }
+      raising.sort(
+          java.util.Comparator.<Integer>comparingDouble(i -> -(w[i] * x[i]))
+              .thenComparing(names::get));
+      expected.put(
+          r.getString(0),
+          raising.stream().limit(3).map(names::get).collect(Collectors.joining(",")));
+    }
+    Map<String, String> actual = new java.util.HashMap<>();
+    for (Row r :
+        ChurnRiskModel.score(model, rows)
+            .select("customer_id", "top_risk_factors")
+            .collectAsList()) {
+      actual.put(r.getString(0), r.<scala.collection.Seq<String>>getAs(1).mkString(","));
+    }
+    assertThat(actual).isEqualTo(expected);
+    assertThat(expected.values().stream().filter(v -> v.split(",").length == 3).count())
+        .as("rows with at least three raising features")
+        .isGreaterThan(100);
+  }
+
+  @Test
   void explainsEachScoreByTheFeaturesThatRaiseIt(SparkSession spark) {
     Dataset<Row> train = planted(spark, 11);
     PipelineModel model =
