@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_sub;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.max_by;
@@ -13,7 +12,6 @@ import static org.apache.spark.sql.functions.when;
 
 import io.tenure.config.ServiceSettings;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -59,10 +57,11 @@ public final class ServiceExperience {
       ZoneId zone) {
     Column start = col("period_start");
     Column windowStart = date_sub(start, settings.driverLookbackDays());
-    Column startTs =
-        expr("to_utc_timestamp(cast(period_start as timestamp), '" + zone.getId() + "')");
+    Column startTs = Periods.startOfDay(start, zone);
 
-    Dataset<Row> c =
+    // Contacts and refunds are one set of events, so that each unit is joined and aggregated once
+    // (a second join for the refunds sorted and grouped every unit again).
+    Dataset<Row> contacts =
         interactions.select(
             col("customer_id").as("c_customer"),
             col("opened_at"),
@@ -74,16 +73,25 @@ public final class ServiceExperience {
             col("csat"),
             col("nps"),
             KnownFacts.surveyKnownAt().as("survey_known_at"),
-            Periods.localDate(col("opened_at"), zone).as("opened_date"));
+            Periods.localDate(col("opened_at"), zone).as("event_date"),
+            lit(false).as("is_refund"));
+    Dataset<Row> refunds =
+        transactions
+            .where(col("kind").equalTo("refund"))
+            .select(
+                col("customer_id").as("c_customer"),
+                Periods.localDate(col("occurred_at"), zone).as("event_date"),
+                lit(true).as("is_refund"));
     Dataset<Row> seen =
         units.join(
-            c,
+            contacts.unionByName(refunds, true),
             col("customer_id")
                 .equalTo(col("c_customer"))
-                .and(col("opened_date").geq(windowStart))
-                .and(col("opened_date").lt(start)),
+                .and(col("event_date").geq(windowStart))
+                .and(col("event_date").lt(start)),
             "left");
-    Column contact = col("c_customer").isNotNull();
+    // A refund's contact columns are null, which every aggregate below skips.
+    Column contact = col("is_refund").equalTo(false);
     // Unknown (null) means "not yet" at the period start.
     Column resolvedBefore =
         coalesce(
@@ -94,38 +102,19 @@ public final class ServiceExperience {
             answeredBefore,
             col("first_response_at").cast("double").minus(col("opened_at").cast("double")));
     Column[] unitColumns = Arrays.stream(units.columns()).map(u -> col(u)).toArray(Column[]::new);
-    Dataset<Row> experience =
-        seen.groupBy(unitColumns)
-            .agg(
-                count(when(contact, 1)).as("n"),
-                count(when(contact.and(resolvedBefore.unary_$bang()), 1)).as("unresolved"),
-                count(when(col("complaint"), 1)).as("complaints"),
-                count(when(col("complaint").and(resolvedBefore.unary_$bang()), 1))
-                    .as("open_complaints"),
-                count(when(col("expects_response").and(answeredBefore.unary_$bang()), 1))
-                    .as("never_answered"),
-                max(responseS).as("slowest"),
-                max_by(col("csat"), lastKnown(col("csat"), startTs)).as("csat"),
-                max_by(col("nps"), lastKnown(col("nps"), startTs)).as("nps"));
-
-    Dataset<Row> refunds =
-        transactions
-            .where(col("kind").equalTo("refund"))
-            .select(
-                col("customer_id").as("r_customer"),
-                Periods.localDate(col("occurred_at"), zone).as("refund_date"));
-    List<Column> keep = new ArrayList<>(Arrays.asList(unitColumns));
-    COLUMNS.stream().filter(x -> !x.equals("refunds")).forEach(x -> keep.add(col(x)));
-    return experience
-        .join(
-            refunds,
-            col("customer_id")
-                .equalTo(col("r_customer"))
-                .and(col("refund_date").geq(windowStart))
-                .and(col("refund_date").lt(start)),
-            "left")
-        .groupBy(keep.toArray(Column[]::new))
-        .agg(count(col("r_customer")).as("refunds"));
+    return seen.groupBy(unitColumns)
+        .agg(
+            count(when(contact, 1)).as("n"),
+            count(when(contact.and(resolvedBefore.unary_$bang()), 1)).as("unresolved"),
+            count(when(col("complaint"), 1)).as("complaints"),
+            count(when(col("complaint").and(resolvedBefore.unary_$bang()), 1))
+                .as("open_complaints"),
+            count(when(col("expects_response").and(answeredBefore.unary_$bang()), 1))
+                .as("never_answered"),
+            max(responseS).as("slowest"),
+            max_by(col("csat"), lastKnown(col("csat"), startTs)).as("csat"),
+            max_by(col("nps"), lastKnown(col("nps"), startTs)).as("nps"),
+            count(when(col("is_refund"), 1)).as("refunds"));
   }
 
   /**
