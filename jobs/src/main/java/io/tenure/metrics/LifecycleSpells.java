@@ -85,39 +85,43 @@ public final class LifecycleSpells {
         Window.partitionBy(CUSTOMER_ID)
             .orderBy(col("ts"), col("etype"), col("ckind"), col("creason"));
     WindowSpec upToHere = byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    Column isPurchase = col("etype").equalTo(0);
-    Column prevType = lag(col("etype"), 1).over(byTime);
-    Column prevDate = lag(col("date"), 1).over(byTime);
-    Column nextType = lead(col("etype"), 1).over(byTime);
-    Column nextDate = lead(col("date"), 1).over(byTime);
+    // The neighbours in one select, so that Spark computes them in one window pass; the running
+    // spell number and start in a second one.
     Dataset<Row> neighbours =
-        events
-            .withColumn(
-                "is_start",
-                when(
-                        isPurchase.and(
-                            prevType
-                                .isNull()
-                                .or(prevType.equalTo(1))
-                                .or(datediff(col("date"), prevDate).gt(inactivityDays))),
-                        1)
-                    .otherwise(0))
-            .withColumn(
-                "is_end",
-                isPurchase.and(
-                    nextType
-                        .isNull()
-                        .or(nextType.equalTo(1))
-                        .or(datediff(nextDate, col("date")).gt(inactivityDays))))
-            .withColumn("next_type", nextType)
-            .withColumn("next_date", nextDate)
-            .withColumn("next_kind", lead(col("ckind"), 1).over(byTime))
-            .withColumn("next_reason", lead(col("creason"), 1).over(byTime));
+        events.select(
+            col(CUSTOMER_ID),
+            col("ts"),
+            col("date"),
+            col("etype"),
+            col("ckind"),
+            col("creason"),
+            lag(col("etype"), 1).over(byTime).as("prev_type"),
+            lag(col("date"), 1).over(byTime).as("prev_date"),
+            lead(col("etype"), 1).over(byTime).as("next_type"),
+            lead(col("date"), 1).over(byTime).as("next_date"),
+            lead(col("ckind"), 1).over(byTime).as("next_kind"),
+            lead(col("creason"), 1).over(byTime).as("next_reason"));
+    Column isPurchase = col("etype").equalTo(0);
+    Column isStart =
+        isPurchase.and(
+            col("prev_type")
+                .isNull()
+                .or(col("prev_type").equalTo(1))
+                .or(datediff(col("date"), col("prev_date")).gt(inactivityDays)));
+    Column isEnd =
+        isPurchase.and(
+            col("next_type")
+                .isNull()
+                .or(col("next_type").equalTo(1))
+                .or(datediff(col("next_date"), col("date")).gt(inactivityDays)));
     Dataset<Row> ends =
         neighbours
-            .withColumn(SPELL, sum(col("is_start")).over(upToHere))
-            .withColumn(
-                START_DATE, max(when(col("is_start").equalTo(1), col("date"))).over(upToHere))
+            .withColumn("is_start", when(isStart, 1).otherwise(0))
+            .withColumn("is_end", isEnd)
+            .select(
+                col("*"),
+                sum(col("is_start")).over(upToHere).as(SPELL),
+                max(when(col("is_start").equalTo(1), col("date"))).over(upToHere).as(START_DATE))
             .where(col("is_end"));
 
     Column inactiveDate = date_add(col("date"), inactivityDays);
