@@ -1,6 +1,7 @@
 package io.tenure.metrics;
 
 import static org.apache.spark.sql.functions.avg;
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_set;
@@ -215,40 +216,47 @@ public final class ServiceKpis {
                     .orderBy(col("opened_at"), col("interaction_id")));
     // Handle time is staff time: the elapsed open-to-close time is no handle time.
     Column duration = col("handle_seconds");
-    Column medianOfCategory =
-        Percentiles.of(duration, percentileAccuracy, 0.5)
-            .over(Window.partitionBy(col(CATEGORY)))
-            .getItem(0);
-    return interactions.select(
-        col("customer_id"),
-        col(CHANNEL),
-        col(CATEGORY),
-        Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
-        col("first_response_at"),
-        col("closed_at"),
-        col("first_response_at").cast("double").minus(opened).as("response_s"),
-        col("closed_at").cast("double").minus(opened).as("close_s"),
-        businessSeconds(col("first_response_at"), settings, zone).as("response_bs"),
-        businessSeconds(col("closed_at"), settings, zone).as("close_bs"),
-        lookup(col(CHANNEL), settings.responseTargets()).as("target"),
-        Contacts.expectsResponse(settings).as("expects_response"),
-        coalesce(col("resolved"), col("closed_at").isNotNull()).as("is_resolved"),
-        // An anonymous contact (placeholder id) is never known to be a repeat: it is left out
-        // of the repeat and first-contact-resolution rates.
-        col("customer_id")
-            .isNotNull()
-            .and(
-                coalesce(
-                    repeatWindow
-                        .cast("double")
-                        .minus(opened)
-                        .leq(settings.repeatContactDays() * 86400.0),
-                    lit(false)))
-            .as("is_repeat"),
-        col("csat"),
-        col("nps"),
-        duration.as("duration"),
-        coalesce(lookup(col(CATEGORY), settings.handleTargets()), medianOfCategory).as("baseline"));
+    // An aggregate per category joined back, not a window by category: that window shuffles
+    // every contact into as many tasks as there are categories.
+    Dataset<Row> medians =
+        interactions
+            .groupBy(col(CATEGORY).as("m_category"))
+            .agg(
+                Percentiles.of(duration, percentileAccuracy, 0.5).getItem(0).as("category_median"));
+    Column medianOfCategory = col("category_median");
+    return interactions
+        .join(broadcast(medians), col(CATEGORY).eqNullSafe(col("m_category")), "left")
+        .select(
+            col("customer_id"),
+            col(CHANNEL),
+            col(CATEGORY),
+            Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
+            col("first_response_at"),
+            col("closed_at"),
+            col("first_response_at").cast("double").minus(opened).as("response_s"),
+            col("closed_at").cast("double").minus(opened).as("close_s"),
+            businessSeconds(col("first_response_at"), settings, zone).as("response_bs"),
+            businessSeconds(col("closed_at"), settings, zone).as("close_bs"),
+            lookup(col(CHANNEL), settings.responseTargets()).as("target"),
+            Contacts.expectsResponse(settings).as("expects_response"),
+            coalesce(col("resolved"), col("closed_at").isNotNull()).as("is_resolved"),
+            // An anonymous contact (placeholder id) is never known to be a repeat: it is left out
+            // of the repeat and first-contact-resolution rates.
+            col("customer_id")
+                .isNotNull()
+                .and(
+                    coalesce(
+                        repeatWindow
+                            .cast("double")
+                            .minus(opened)
+                            .leq(settings.repeatContactDays() * 86400.0),
+                        lit(false)))
+                .as("is_repeat"),
+            col("csat"),
+            col("nps"),
+            duration.as("duration"),
+            coalesce(lookup(col(CATEGORY), settings.handleTargets()), medianOfCategory)
+                .as("baseline"));
   }
 
   /** Business seconds from opened_at to {@code to}, or null without a business calendar. */
