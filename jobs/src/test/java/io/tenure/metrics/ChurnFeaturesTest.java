@@ -183,10 +183,8 @@ class ChurnFeaturesTest {
 
   @Test
   void nothingAfterTheCutoffChangesAFeatureAtIt(SparkSession spark) {
-    List<Row> allTx = new ArrayList<>(TX_BEFORE);
-    allTx.addAll(TX_AFTER);
-    List<Row> allCancels = new ArrayList<>(CANCEL_BEFORE);
-    allCancels.addAll(CANCEL_AFTER);
+    List<Row> allTx = concat(TX_BEFORE, TX_AFTER);
+    List<Row> allCancels = concat(CANCEL_BEFORE, CANCEL_AFTER);
     List<Row> allContacts = new ArrayList<>(CONTACTS_BEFORE);
     allContacts.add(LATE_ANSWERED);
     allContacts.addAll(CONTACTS_AFTER);
@@ -195,11 +193,7 @@ class ChurnFeaturesTest {
     // What was known at the cutoff: rows up to it, and the March contact without its later facts.
     List<Row> knownContacts = new ArrayList<>(CONTACTS_BEFORE);
     knownContacts.add(KnownFactsAt.cutoff(spark, LATE_ANSWERED));
-    String[] columns = new String[ChurnFeatures.NAMES.size() + 1];
-    columns[0] = "customer_id";
-    for (int i = 0; i < ChurnFeatures.NAMES.size(); i++) {
-      columns[i + 1] = ChurnFeatures.NAMES.get(i);
-    }
+    String[] columns = columns("customer_id");
     List<String> known =
         Rows.sorted(
             features(spark, TX_BEFORE, CANCEL_BEFORE, knownContacts, CUTOFF, CUTOFF), columns);
@@ -220,10 +214,8 @@ class ChurnFeaturesTest {
 
   @Test
   void severalCutoffsInOneCallEqualEachCutoffAlone(SparkSession spark) {
-    List<Row> allTx = new ArrayList<>(TX_BEFORE);
-    allTx.addAll(TX_AFTER);
-    List<Row> allCancels = new ArrayList<>(CANCEL_BEFORE);
-    allCancels.addAll(CANCEL_AFTER);
+    List<Row> allTx = concat(TX_BEFORE, TX_AFTER);
+    List<Row> allCancels = concat(CANCEL_BEFORE, CANCEL_AFTER);
     LocalDate asOf = LocalDate.parse("2024-06-30");
     // On a purchase day (1 Mar, 10 Jan), the day after one (2 Mar), and far apart: each day's
     // activity goes to the first cutoff on or after it, and the last-30/90-day counts are per
@@ -235,12 +227,7 @@ class ChurnFeaturesTest {
       LocalDate.parse("2024-03-02"),
       CUTOFF
     };
-    String[] columns = new String[ChurnFeatures.NAMES.size() + 2];
-    columns[0] = "customer_id";
-    columns[1] = ChurnFeatures.CUTOFF;
-    for (int i = 0; i < ChurnFeatures.NAMES.size(); i++) {
-      columns[i + 2] = ChurnFeatures.NAMES.get(i);
-    }
+    String[] columns = columns("customer_id", ChurnFeatures.CUTOFF);
     List<String> together =
         Rows.sorted(features(spark, allTx, allCancels, CONTACTS_BEFORE, asOf, cutoffs), columns);
     List<String> alone = new ArrayList<>();
@@ -259,6 +246,19 @@ class ChurnFeaturesTest {
     assertThat(a.<Double>getAs("purchases_30d")).isEqualTo(1.0);
     assertThat(a.<Double>getAs("purchases_90d")).isEqualTo(2.0);
     assertThat(a.<Double>getAs("recency_days")).isEqualTo(0.0);
+  }
+
+  private static List<Row> concat(List<Row> first, List<Row> second) {
+    List<Row> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
+  }
+
+  /** {@code leading}, then every feature. */
+  private static String[] columns(String... leading) {
+    List<String> all = new ArrayList<>(List.of(leading));
+    all.addAll(ChurnFeatures.NAMES);
+    return all.toArray(String[]::new);
   }
 
   /** A contact as known at the end of the cutoff day (KnownFacts), for the cut data set. */
