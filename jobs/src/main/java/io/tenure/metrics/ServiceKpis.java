@@ -223,7 +223,6 @@ public final class ServiceKpis {
             .groupBy(col(CATEGORY).as("m_category"))
             .agg(
                 Percentiles.of(duration, percentileAccuracy, 0.5).getItem(0).as("category_median"));
-    Column medianOfCategory = col("category_median");
     return interactions
         .join(broadcast(medians), col(CATEGORY).eqNullSafe(col("m_category")), "left")
         .select(
@@ -255,7 +254,7 @@ public final class ServiceKpis {
             col("csat"),
             col("nps"),
             duration.as("duration"),
-            coalesce(lookup(col(CATEGORY), settings.handleTargets()), medianOfCategory)
+            coalesce(lookup(col(CATEGORY), settings.handleTargets()), col("category_median"))
                 .as("baseline"));
   }
 
