@@ -228,20 +228,16 @@ class ChurnFeaturesTest {
       CUTOFF
     };
     String[] columns = columns("customer_id", ChurnFeatures.CUTOFF);
-    List<String> together =
-        Rows.sorted(features(spark, allTx, allCancels, CONTACTS_BEFORE, asOf, cutoffs), columns);
+    Dataset<Row> together = features(spark, allTx, allCancels, CONTACTS_BEFORE, asOf, cutoffs);
     List<String> alone = new ArrayList<>();
     for (LocalDate c : cutoffs) {
       alone.addAll(
           Rows.sorted(features(spark, allTx, allCancels, CONTACTS_BEFORE, asOf, c), columns));
     }
-    assertThat(together).containsExactlyInAnyOrderElementsOf(alone);
+    assertThat(Rows.sorted(together, columns)).containsExactlyInAnyOrderElementsOf(alone);
     // a on 1 Mar, its purchase day: both purchases in the history, the one of that day in the last
     // 30.
-    Row a =
-        features(spark, allTx, allCancels, CONTACTS_BEFORE, asOf, cutoffs)
-            .where("customer_id = 'a' and cutoff = DATE'2024-03-01'")
-            .first();
+    Row a = together.where("customer_id = 'a' and cutoff = DATE'2024-03-01'").first();
     assertThat(a.<Double>getAs("purchases")).isEqualTo(2.0);
     assertThat(a.<Double>getAs("purchases_30d")).isEqualTo(1.0);
     assertThat(a.<Double>getAs("purchases_90d")).isEqualTo(2.0);
