@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Runs the CLI on data-samples/ as a user would, then checks the outputs' invariants with Spark and
  * reads them back with DuckDB, a non-Spark Parquet reader, as dashboards would.
  */
-@ExtendWith(SparkExtension.class)
+@ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class EndToEndTest {
   static final String ROOT = System.getProperty("tenure.repo.root", "..");
   static final String CONF = ROOT + "/conf/application.conf";
