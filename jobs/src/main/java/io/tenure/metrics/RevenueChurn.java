@@ -124,8 +124,13 @@ final class RevenueChurn {
             .select(col(CUSTOMER_ID), col("p.*"));
     // The base of P: the customer's spell open at its start (customers_at_start's definition); a
     // customer's other spells never meet the pair.
+    // A shuffle join, never a broadcast: the spells' Parquet is small on disk (a few MB for 3 M
+    // spells) and Spark's size estimate would collect millions of rows into a hash table on the
+    // driver, 20-25 % slower at scale M than shuffling them (docs/benchmarks.md).
     Dataset<Row> spellDates =
-        spells.select(col(CUSTOMER_ID).as("spell_customer"), col(START_DATE), col(CHURN_DATE));
+        spells
+            .select(col(CUSTOMER_ID).as("spell_customer"), col(START_DATE), col(CHURN_DATE))
+            .hint("shuffle_merge");
     Column p = col(PERIOD_START);
     Column openAtStart =
         col(CUSTOMER_ID)
