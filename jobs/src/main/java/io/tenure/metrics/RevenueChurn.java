@@ -123,10 +123,10 @@ final class RevenueChurn {
             .where(col("p").isNotNull())
             .select(col(CUSTOMER_ID), col("p.*"));
     // The base of P: the customer's spell open at its start (customers_at_start's definition); a
-    // customer's other spells never meet the pair.
-    // A shuffle join, never a broadcast: the spells' Parquet is small on disk (a few MB for 3 M
-    // spells) and Spark's size estimate would collect millions of rows into a hash table on the
-    // driver, 20-25 % slower at scale M than shuffling them (docs/benchmarks.md).
+    // customer's other spells never meet the pair. A shuffle join, never a broadcast: the spells'
+    // Parquet is a few MB for millions of spells, so Spark's size estimate would collect them all
+    // into a hash table on the driver, 5-25 % slower at scale M than shuffling them
+    // (docs/benchmarks.md).
     Dataset<Row> spellDates =
         spells
             .select(col(CUSTOMER_ID).as("spell_customer"), col(START_DATE), col(CHURN_DATE))
