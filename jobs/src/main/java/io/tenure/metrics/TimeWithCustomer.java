@@ -202,14 +202,16 @@ public final class TimeWithCustomer {
             .when(pow(lit(base), guess.plus(1)).leq(d), guess.plus(1))
             .when(pow(lit(base), guess).gt(d), guess.minus(1))
             .otherwise(guess);
-    // Measure and bucket lead the rollup so that every kept grouping set has both: (measure,
-    // bucket, period, channel), (measure, bucket, period) and (measure, bucket).
+    // Counted per finest group first, so that the rollup expands a few thousand groups instead of
+    // every timed contact. Measure and bucket lead the rollup so that every kept grouping set has
+    // both: (measure, bucket, period, channel), (measure, bucket, period) and (measure, bucket).
     Dataset<Row> levels =
         timed
-            .withColumn(BUCKET, k.cast("int"))
+            .groupBy(col(MEASURE), k.cast("int").as(BUCKET), col(PERIOD_START), col(CHANNEL))
+            .agg(count(lit(1)).as(INTERACTIONS))
             .rollup(col(MEASURE), col(BUCKET), col(PERIOD_START), col(CHANNEL))
             .agg(
-                count(lit(1)).as(INTERACTIONS),
+                sum(col(INTERACTIONS)).as(INTERACTIONS),
                 grouping(col(PERIOD_START)).as("g_period"),
                 grouping(col(CHANNEL)).as("g_channel"),
                 grouping(col(BUCKET)).as("g_bucket"))
