@@ -12,13 +12,14 @@ import static org.apache.spark.sql.functions.sum;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.ml.evaluation.BinaryClassificationEvaluator;
+import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
  * How good churn probabilities are on examples whose outcome is known ({@link ChurnRiskModel#LABEL}
@@ -26,7 +27,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <ul>
  *   <li>auc_roc, auc_pr: areas under the ROC and precision-recall curves (MLlib's
- *       BinaryClassificationEvaluator; AUC-PR's floor is the base rate, not 0.5);
+ *       BinaryClassificationMetrics, exact; AUC-PR's floor is the base rate, not 0.5);
  *   <li>log_loss = −mean(y log p + (1 − y) log(1 − p)), p clipped to [1e-15, 1 − 1e-15];
  *   <li>brier_score = mean((p − y)²);
  *   <li>base_rate = mean(y), examples, churned;
@@ -47,9 +48,13 @@ public final class ModelQuality {
 
   /** The metrics of one model on its scored evaluation examples (a handful of driver rows). */
   public static List<Row> of(Dataset<Row> scoredRows) {
-    // Read five times below (totals, two curves, deciles fit and apply): score once.
+    // Read four times below (totals, the curves, the deciles' ranks and counts): score once, and
+    // keep only the label and the probability (the scoring's other outputs, such as each row's
+    // top risk factors, are then never computed).
     Dataset<Row> scored =
-        scoredRows.persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
+        scoredRows
+            .select(col(ChurnRiskModel.LABEL), col(ChurnRiskModel.PROBABILITY))
+            .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     try {
       return metrics(scored);
     } finally {
@@ -75,8 +80,9 @@ public final class ModelQuality {
     double churned = whole.getDouble(1);
     double baseRate = churned / n;
     List<Row> out = new ArrayList<>();
-    out.add(metric("auc_roc", evaluate(scored, "areaUnderROC")));
-    out.add(metric("auc_pr", evaluate(scored, "areaUnderPR")));
+    double[] areas = areas(scored);
+    out.add(metric("auc_roc", areas[0]));
+    out.add(metric("auc_pr", areas[1]));
     out.add(metric("log_loss", whole.getDouble(2)));
     out.add(metric("brier_score", whole.getDouble(3)));
     out.add(metric("base_rate", baseRate));
@@ -103,15 +109,26 @@ public final class ModelQuality {
     return out;
   }
 
-  private static double evaluate(Dataset<Row> scored, String metric) {
-    return new BinaryClassificationEvaluator()
-        .setLabelCol(ChurnRiskModel.LABEL)
-        .setRawPredictionCol(ChurnRiskModel.PROBABILITY)
-        .setMetricName(metric)
-        // Exact areas: the default down-sampling to 1,000 bins cuts the sorted scores by partition,
-        // so the area depended on the layout of the examples (1e-6 between two runs at scale M).
-        .setNumBins(0)
-        .evaluate(scored);
+  /**
+   * {AUC-ROC, AUC-PR} from one MLlib curve: both areas share its sort of the scores and cumulative
+   * counts, which two {@code BinaryClassificationEvaluator}s would each compute again. Exact areas
+   * (no down-sampling): the evaluator's default of 1,000 bins cuts the sorted scores by partition,
+   * so the area depended on the layout of the examples (1e-6 between two runs at scale M).
+   */
+  private static double[] areas(Dataset<Row> scored) {
+    BinaryClassificationMetrics curve =
+        new BinaryClassificationMetrics(
+            scored
+                .select(col(ChurnRiskModel.PROBABILITY), col(ChurnRiskModel.LABEL))
+                .toJavaRDD()
+                .map(r -> new Tuple2<Object, Object>(r.getDouble(0), r.getDouble(1)))
+                .rdd(),
+            0);
+    try {
+      return new double[] {curve.areaUnderROC(), curve.areaUnderPR()};
+    } finally {
+      curve.unpersist();
+    }
   }
 
   private static Row metric(String name, Double value) {
