@@ -48,9 +48,9 @@ public final class ModelQuality {
 
   /** The metrics of one model on its scored evaluation examples (a handful of driver rows). */
   public static List<Row> of(Dataset<Row> scoredRows) {
-    // Read four times below (totals, the curves, the deciles' ranks and counts): score once, and
-    // keep only the label and the probability (the scoring's other outputs, such as each row's
-    // top risk factors, are then never computed).
+    // Read three times below (totals, the curve, the deciles): score once, and keep only the
+    // label and the probability (the scoring's other outputs, such as each row's top risk
+    // factors, are then never computed).
     Dataset<Row> scored =
         scoredRows
             .select(col(ChurnRiskModel.LABEL), col(ChurnRiskModel.PROBABILITY))
