@@ -56,6 +56,17 @@ public final class RetentionDrivers {
   public static final String TABLE = "retention_drivers";
   private static final double Z = 1.959964;
 
+  /** The drivers, each the name of its bucket column in the combinations. */
+  private static final List<String> DRIVERS =
+      List.of(
+          "contacts",
+          "unresolved_contact",
+          "complaint",
+          "slowest_first_response",
+          "last_csat",
+          "nps_group",
+          "returns");
+
   private RetentionDrivers() {}
 
   /**
@@ -190,17 +201,6 @@ public final class RetentionDrivers {
             .where(Periods.next(col("period_start"), grain).leq(lastComplete));
     return LifecycleSpells.openAtStart(spells, grid, grain);
   }
-
-  /** The drivers, each the name of its bucket column in the combinations. */
-  private static final List<String> DRIVERS =
-      List.of(
-          "contacts",
-          "unresolved_contact",
-          "complaint",
-          "slowest_first_response",
-          "last_csat",
-          "nps_group",
-          "returns");
 
   private static Column driver(String name) {
     return struct(lit(name).as("driver"), col(name).as("bucket"));
