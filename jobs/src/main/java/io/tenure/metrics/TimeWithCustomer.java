@@ -80,8 +80,8 @@ public final class TimeWithCustomer {
 
   public static Result compute(
       Dataset<Row> interactions, TimeWithCustomerSettings settings, Grain grain, ZoneId zone) {
-    // One row per contact with both measures: the statistics read it as it is, the histogram and
-    // the per-customer totals one row per measure.
+    // One row per contact with both measures: the statistics and the per-customer totals read it
+    // as it is, the histogram one row per measure.
     Dataset<Row> contacts =
         interactions.select(
             col(CUSTOMER_ID),

@@ -57,11 +57,11 @@ final class DuplicateIds {
       String eventColumn,
       long broadcastLimit,
       Column contentHash) {
-    // Grouping by a 64-bit hash is cheaper than by the id text; two ids that share a hash only
-    // make both suspects, and the suspects are then ordered by the id itself.
-    // Counted in a window rather than an aggregate: nearly every id is unique, so an aggregate's
-    // partial step reduces nothing and its hash map of every id cost twice the window's sort of
-    // the same hashes (10 M ids: 11-18 s against 5-6 s, docs/benchmarks.md).
+    // Counting by a 64-bit hash is cheaper than by the id text; two ids that share a hash only
+    // make both suspects, and the suspects are then ordered by the id itself. Counted in a window
+    // rather than an aggregate: nearly every id is unique, so an aggregate's partial step reduces
+    // nothing and its hash map of every id cost twice the window's sort of the same hashes (10 M
+    // ids: 11-18 s against 5-6 s, docs/benchmarks.md).
     Dataset<Row> repeated =
         flagged
             .where(col(id).isNotNull())
@@ -70,9 +70,9 @@ final class DuplicateIds {
             .where(col(OCCURRENCES).gt(1))
             .select(HASH)
             .distinct();
-    // A count runs the reduce side in one parallel job; a limit before collecting
-    // would run it in sequential rounds (Spark's incremental take): about a second at 8 M
-    // transactions where no id repeats, the common case (docs/benchmarks.md).
+    // A count runs the reduce side in one parallel job; a limit before collecting would run it in
+    // sequential rounds (Spark's incremental take): about a second at 8 M transactions where no
+    // id repeats, the common case (docs/benchmarks.md).
     long repeatedIds = repeated.count();
     if (repeatedIds == 0) {
       return flagged;
