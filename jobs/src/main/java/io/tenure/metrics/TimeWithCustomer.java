@@ -21,7 +21,9 @@ import io.tenure.config.TenureSettings.TimeWithCustomerSettings;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.function.Function;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -122,31 +124,16 @@ public final class TimeWithCustomer {
    * make that the stage's cost.)
    */
   private static Dataset<Row> stats(Dataset<Row> contacts, OptionalInt accuracy) {
-    List<Column> aggregates = new ArrayList<>();
-    List<Column> measures = new ArrayList<>();
-    for (String measure : List.of(HANDLE, ELAPSED)) {
-      Column d = col(measure);
-      aggregates.addAll(
-          List.of(
-              count(d).as(measure + "_timed"),
-              avg(d).as(measure + "_mean"),
-              Percentiles.of(d, accuracy, 0.5, 0.75, 0.9, 0.95, 0.99).as(measure + "_q"),
-              max(d).as(measure + "_max"),
-              coalesce(sum(d), lit(0.0)).divide(3600.0).as(measure + "_hours")));
-      Column q = col(measure + "_q");
-      measures.add(
-          struct(
-              lit(measure).as(MEASURE),
-              col(measure + "_timed").as(TIMED),
-              col(measure + "_mean").as(MEAN),
-              q.getItem(0).as(P50),
-              q.getItem(1).as(P75),
-              q.getItem(2).as(P90),
-              q.getItem(3).as(P95),
-              q.getItem(4).as(P99),
-              col(measure + "_max").as(MAX),
-              col(measure + "_hours").as(TOTAL_HOURS)));
-    }
+    SideBySide both =
+        SideBySide.of(
+            d ->
+                List.of(
+                    Map.entry(TIMED, count(d)),
+                    Map.entry(MEAN, avg(d)),
+                    Map.entry("q", Percentiles.of(d, accuracy, 0.5, 0.75, 0.9, 0.95, 0.99)),
+                    Map.entry(MAX, max(d)),
+                    Map.entry(TOTAL_HOURS, coalesce(sum(d), lit(0.0)).divide(3600.0))));
+    List<Column> aggregates = new ArrayList<>(both.aggregates());
     aggregates.addAll(
         List.of(
             grouping(col(PERIOD_START)).as("g_period"),
@@ -161,7 +148,7 @@ public final class TimeWithCustomer {
             Rollups.rolled(CHANNEL, "g_channel"),
             Rollups.rolled(CATEGORY, "g_category"),
             col(INTERACTIONS),
-            explode(array(measures.toArray(Column[]::new))).as("m"))
+            both.measureRows())
         .select(
             col(LEVEL),
             col("m." + MEASURE).as(MEASURE),
@@ -171,11 +158,11 @@ public final class TimeWithCustomer {
             col(INTERACTIONS),
             col("m." + TIMED).as(TIMED),
             col("m." + MEAN).as(MEAN),
-            col("m." + P50).as(P50),
-            col("m." + P75).as(P75),
-            col("m." + P90).as(P90),
-            col("m." + P95).as(P95),
-            col("m." + P99).as(P99),
+            col("m.q").getItem(0).as(P50),
+            col("m.q").getItem(1).as(P75),
+            col("m.q").getItem(2).as(P90),
+            col("m.q").getItem(3).as(P95),
+            col("m.q").getItem(4).as(P99),
             col("m." + MAX).as(MAX),
             col("m." + TOTAL_HOURS).as(TOTAL_HOURS));
   }
@@ -187,32 +174,19 @@ public final class TimeWithCustomer {
    * customer before the aggregate, whose partial step would reduce nothing (docs/benchmarks.md).
    */
   private static Dataset<Row> perCustomer(Dataset<Row> contacts) {
-    List<Column> aggregates = new ArrayList<>();
-    List<Column> measures = new ArrayList<>();
-    for (String measure : List.of(HANDLE, ELAPSED)) {
-      Column d = col(measure);
-      aggregates.addAll(
-          List.of(
-              count(d).as(measure + "_timed"),
-              coalesce(sum(d), lit(0.0)).as(measure + "_total"),
-              avg(d).as(measure + "_mean")));
-      measures.add(
-          struct(
-              lit(measure).as(MEASURE),
-              col(measure + "_timed").as(TIMED),
-              col(measure + "_total").as(TOTAL_SECONDS),
-              col(measure + "_mean").as(MEAN)));
-    }
+    SideBySide both =
+        SideBySide.of(
+            d ->
+                List.of(
+                    Map.entry(TIMED, count(d)),
+                    Map.entry(TOTAL_SECONDS, coalesce(sum(d), lit(0.0))),
+                    Map.entry(MEAN, avg(d))));
     return contacts
         .where(col(CUSTOMER_ID).isNotNull()) // anonymous contacts have no customer row
         .repartition(col(CUSTOMER_ID))
         .groupBy(CUSTOMER_ID, PERIOD_START)
-        .agg(count(lit(1)).as(INTERACTIONS), aggregates.toArray(Column[]::new))
-        .select(
-            col(CUSTOMER_ID),
-            col(PERIOD_START),
-            col(INTERACTIONS),
-            explode(array(measures.toArray(Column[]::new))).as("m"))
+        .agg(count(lit(1)).as(INTERACTIONS), both.aggregates().toArray(Column[]::new))
+        .select(col(CUSTOMER_ID), col(PERIOD_START), col(INTERACTIONS), both.measureRows())
         .select(
             col(CUSTOMER_ID),
             col(PERIOD_START),
@@ -221,6 +195,31 @@ public final class TimeWithCustomer {
             col("m." + TIMED).as(TIMED),
             col("m." + TOTAL_SECONDS).as(TOTAL_SECONDS),
             col("m." + MEAN).as(MEAN));
+  }
+
+  /**
+   * Both measures aggregated side by side in one group row ({@link #aggregates}), and the column
+   * that splits that row into one row per measure ({@link #measureRows}, a struct {@code m} with
+   * {@code measure} and each aggregate under its field name).
+   */
+  private record SideBySide(List<Column> aggregates, Column measureRows) {
+    /**
+     * @param perMeasure a measure's aggregates by field name, given the measure's value
+     */
+    static SideBySide of(Function<Column, List<Map.Entry<String, Column>>> perMeasure) {
+      List<Column> aggregates = new ArrayList<>();
+      List<Column> rows = new ArrayList<>();
+      for (String measure : List.of(HANDLE, ELAPSED)) {
+        List<Column> fields = new ArrayList<>(List.of(lit(measure).as(MEASURE)));
+        for (Map.Entry<String, Column> e : perMeasure.apply(col(measure))) {
+          String name = measure + "_" + e.getKey();
+          aggregates.add(e.getValue().as(name));
+          fields.add(col(name).as(e.getKey()));
+        }
+        rows.add(struct(fields.toArray(Column[]::new)));
+      }
+      return new SideBySide(aggregates, explode(array(rows.toArray(Column[]::new))).as("m"));
+    }
   }
 
   /**
