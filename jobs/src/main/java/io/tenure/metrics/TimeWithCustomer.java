@@ -92,18 +92,15 @@ public final class TimeWithCustomer {
             Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
             col("handle_seconds").cast("double").as(HANDLE),
             col("closed_at").cast("double").minus(col("opened_at").cast("double")).as(ELAPSED));
+    // The histogram's rows: what it groups by (period, channel) and one row per measure.
     Dataset<Row> timed =
         contacts
             .select(
-                col(CUSTOMER_ID),
                 col(CHANNEL),
-                col(CATEGORY),
                 col(PERIOD_START),
                 explode(array(measured(HANDLE), measured(ELAPSED))).as("m"))
             .select(
-                col(CUSTOMER_ID),
                 col(CHANNEL),
-                col(CATEGORY),
                 col(PERIOD_START),
                 col("m." + MEASURE).as(MEASURE),
                 col("m." + DURATION).as(DURATION));
