@@ -13,6 +13,11 @@ import org.apache.spark.sql.Column;
 final class Rollups {
   static final String ALL = "all";
 
+  // The grouping flags of such a rollup, as grouping() gives them: 1 where rolled up.
+  static final String G_PERIOD = "g_period";
+  static final String G_CHANNEL = "g_channel";
+  static final String G_CATEGORY = "g_category";
+
   private Rollups() {}
 
   /** The level of a period × channel × category rollup row, from its grouping flags. */

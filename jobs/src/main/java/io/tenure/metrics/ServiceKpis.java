@@ -105,14 +105,10 @@ public final class ServiceKpis {
                             1))
                     .as("pending"),
                 avg(col("response_s")).as("first_response_mean_seconds"),
-                Percentiles.of(col("response_s"), acc, 0.5, 0.9, 0.99).as("rq"),
                 count(when(judged, 1)).as("targeted"),
                 count(when(judged.and(col("response_s").leq(col("target"))), 1))
                     .as("within_target"),
                 count(when(col("is_resolved"), 1)).as("resolved"),
-                Percentiles.of(col("close_s"), acc, 0.5, 0.9).as("cq"),
-                Percentiles.of(col("response_bs"), acc, 0.5, 0.9).as("rbq"),
-                Percentiles.of(col("close_bs"), acc, 0.5, 0.9).as("cbq"),
                 count(col("customer_id")).as("identified_contacts"),
                 count(when(col("is_repeat"), 1)).as("repeat_contacts"),
                 count(
@@ -129,15 +125,28 @@ public final class ServiceKpis {
                 count(col("duration")).as("timed_contacts"),
                 count(when(col("duration").gt(col("baseline")), 1)).as("above_baseline"),
                 first(col("baseline"), true).as("baseline"),
-                grouping(col(PERIOD_START)).as("g_period"),
-                grouping(col(CHANNEL)).as("g_channel"),
-                grouping(col(CATEGORY)).as("g_category")));
+                grouping(col(PERIOD_START)).as(Rollups.G_PERIOD),
+                grouping(col(CHANNEL)).as(Rollups.G_CHANNEL),
+                grouping(col(CATEGORY)).as(Rollups.G_CATEGORY)));
     aggregates.addAll(List.of(Nps.counts(col("nps"))));
-    Dataset<Row> agg =
+    Dataset<Row> groups =
         contacts
             .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))
             .agg(
                 aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
+    List<RollupPercentiles.Wanted> wanted =
+        List.of(
+            new RollupPercentiles.Wanted("response_s", "rq", 0.5, 0.9, 0.99),
+            new RollupPercentiles.Wanted("close_s", "cq", 0.5, 0.9),
+            new RollupPercentiles.Wanted("response_bs", "rbq", 0.5, 0.9),
+            new RollupPercentiles.Wanted("close_bs", "cbq", 0.5, 0.9));
+    Dataset<Row> agg =
+        RollupPercentiles.join(
+            groups,
+            RollupPercentiles.of(contacts, PERIOD_START, CHANNEL, CATEGORY, acc, wanted),
+            PERIOD_START,
+            CHANNEL,
+            CATEGORY);
 
     Dataset<Row> active = activeCustomers(base, grain);
     Dataset<Row> joined =
@@ -147,11 +156,12 @@ public final class ServiceKpis {
     List<Column> columns =
         new ArrayList<>(
             List.of(
-                Rollups.level(col("g_period"), col("g_channel"), col("g_category"))
+                Rollups.level(
+                        col(Rollups.G_PERIOD), col(Rollups.G_CHANNEL), col(Rollups.G_CATEGORY))
                     .as(TimeWithCustomer.LEVEL),
                 col(PERIOD_START),
-                Rollups.rolled(CHANNEL, "g_channel"),
-                Rollups.rolled(CATEGORY, "g_category"),
+                Rollups.rolled(CHANNEL, Rollups.G_CHANNEL),
+                Rollups.rolled(CATEGORY, Rollups.G_CATEGORY),
                 col("contacts"),
                 col("customers"),
                 col("active_customers"),
@@ -195,7 +205,7 @@ public final class ServiceKpis {
         List.of(
             col("timed_contacts"),
             col("identified_contacts"),
-            when(col("g_category").equalTo(0), col("baseline")).as("handle_baseline_seconds"),
+            when(col(Rollups.G_CATEGORY).equalTo(0), col("baseline")).as("handle_baseline_seconds"),
             Outputs.ratio(col("above_baseline"), col("timed_contacts"))
                 .as("share_above_baseline")));
     return joined.select(columns.toArray(Column[]::new));

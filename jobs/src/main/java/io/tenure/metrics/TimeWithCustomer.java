@@ -75,6 +75,11 @@ public final class TimeWithCustomer {
   public static final String ALL = Rollups.ALL;
   static final String DURATION = "duration_seconds";
 
+  /** The percentiles of the statistics, in column order (p50 … p99). */
+  private static final double[] LEVELS = {0.5, 0.75, 0.9, 0.95, 0.99};
+
+  private static final String QUANTILES = "q";
+
   private TimeWithCustomer() {}
 
   /** Statistics, histogram and per-customer tables. */
@@ -117,8 +122,8 @@ public final class TimeWithCustomer {
    * The statistics of both measures from one row per contact: one rollup over period × channel ×
    * category aggregates the two measures side by side, then each group row becomes one row per
    * measure. (A rollup over exploded measure rows would feed every grouping set twice the rows,
-   * plus a grand total over both measures that is thrown away; the exact percentiles' count maps
-   * make that the stage's cost.)
+   * plus a grand total over both measures that is thrown away.) The percentiles come from {@link
+   * RollupPercentiles}, joined to the group rows.
    */
   private static Dataset<Row> stats(Dataset<Row> contacts, OptionalInt accuracy) {
     SideBySide both =
@@ -127,23 +132,32 @@ public final class TimeWithCustomer {
                 List.of(
                     Map.entry(TIMED, count(d)),
                     Map.entry(MEAN, avg(d)),
-                    Map.entry("q", Percentiles.of(d, accuracy, 0.5, 0.75, 0.9, 0.95, 0.99)),
                     Map.entry(MAX, max(d)),
-                    Map.entry(TOTAL_HOURS, coalesce(sum(d), lit(0.0)).divide(3600.0))));
+                    Map.entry(TOTAL_HOURS, coalesce(sum(d), lit(0.0)).divide(3600.0))),
+            QUANTILES);
+    List<RollupPercentiles.Wanted> wanted =
+        List.of(HANDLE, ELAPSED).stream()
+            .map(m -> new RollupPercentiles.Wanted(m, m + "_" + QUANTILES, LEVELS))
+            .toList();
     List<Column> aggregates = new ArrayList<>(both.aggregates());
     aggregates.addAll(
         List.of(
-            grouping(col(PERIOD_START)).as("g_period"),
-            grouping(col(CHANNEL)).as("g_channel"),
-            grouping(col(CATEGORY)).as("g_category")));
-    return contacts
-        .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))
-        .agg(count(lit(1)).as(INTERACTIONS), aggregates.toArray(Column[]::new))
+            grouping(col(PERIOD_START)).as(Rollups.G_PERIOD),
+            grouping(col(CHANNEL)).as(Rollups.G_CHANNEL),
+            grouping(col(CATEGORY)).as(Rollups.G_CATEGORY)));
+    Dataset<Row> groups =
+        contacts
+            .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))
+            .agg(count(lit(1)).as(INTERACTIONS), aggregates.toArray(Column[]::new));
+    Dataset<Row> percentiles =
+        RollupPercentiles.of(contacts, PERIOD_START, CHANNEL, CATEGORY, accuracy, wanted);
+    return RollupPercentiles.join(groups, percentiles, PERIOD_START, CHANNEL, CATEGORY)
         .select(
-            Rollups.level(col("g_period"), col("g_channel"), col("g_category")).as(LEVEL),
+            Rollups.level(col(Rollups.G_PERIOD), col(Rollups.G_CHANNEL), col(Rollups.G_CATEGORY))
+                .as(LEVEL),
             col(PERIOD_START),
-            Rollups.rolled(CHANNEL, "g_channel"),
-            Rollups.rolled(CATEGORY, "g_category"),
+            Rollups.rolled(CHANNEL, Rollups.G_CHANNEL),
+            Rollups.rolled(CATEGORY, Rollups.G_CATEGORY),
             col(INTERACTIONS),
             both.measureRows())
         .select(
@@ -155,11 +169,11 @@ public final class TimeWithCustomer {
             col(INTERACTIONS),
             col("m." + TIMED).as(TIMED),
             col("m." + MEAN).as(MEAN),
-            col("m.q").getItem(0).as(P50),
-            col("m.q").getItem(1).as(P75),
-            col("m.q").getItem(2).as(P90),
-            col("m.q").getItem(3).as(P95),
-            col("m.q").getItem(4).as(P99),
+            col("m." + QUANTILES).getItem(0).as(P50),
+            col("m." + QUANTILES).getItem(1).as(P75),
+            col("m." + QUANTILES).getItem(2).as(P90),
+            col("m." + QUANTILES).getItem(3).as(P95),
+            col("m." + QUANTILES).getItem(4).as(P99),
             col("m." + MAX).as(MAX),
             col("m." + TOTAL_HOURS).as(TOTAL_HOURS));
   }
@@ -202,8 +216,11 @@ public final class TimeWithCustomer {
   private record SideBySide(List<Column> aggregates, Column measureRows) {
     /**
      * @param perMeasure a measure's aggregates by field name, given the measure's value
+     * @param joined fields that are no aggregate here but columns joined to the group rows, named
+     *     like the aggregates (measure_field)
      */
-    static SideBySide of(Function<Column, List<Map.Entry<String, Column>>> perMeasure) {
+    static SideBySide of(
+        Function<Column, List<Map.Entry<String, Column>>> perMeasure, String... joined) {
       List<Column> aggregates = new ArrayList<>();
       List<Column> rows = new ArrayList<>();
       for (String measure : List.of(HANDLE, ELAPSED)) {
@@ -212,6 +229,9 @@ public final class TimeWithCustomer {
           String name = measure + "_" + e.getKey();
           aggregates.add(e.getValue().as(name));
           fields.add(col(name).as(e.getKey()));
+        }
+        for (String field : joined) {
+          fields.add(col(measure + "_" + field).as(field));
         }
         rows.add(struct(fields.toArray(Column[]::new)));
       }
@@ -242,19 +262,19 @@ public final class TimeWithCustomer {
             .rollup(col(MEASURE), col(BUCKET), col(PERIOD_START), col(CHANNEL))
             .agg(
                 sum(col(INTERACTIONS)).as(INTERACTIONS),
-                grouping(col(PERIOD_START)).as("g_period"),
-                grouping(col(CHANNEL)).as("g_channel"),
+                grouping(col(PERIOD_START)).as(Rollups.G_PERIOD),
+                grouping(col(CHANNEL)).as(Rollups.G_CHANNEL),
                 grouping(col(BUCKET)).as("g_bucket"))
             .where(col("g_bucket").equalTo(0));
     return levels
         .select(
-            when(col("g_period").equalTo(1), lit("overall"))
-                .when(col("g_channel").equalTo(1), lit("period"))
+            when(col(Rollups.G_PERIOD).equalTo(1), lit("overall"))
+                .when(col(Rollups.G_CHANNEL).equalTo(1), lit("period"))
                 .otherwise(lit("period_channel"))
                 .as(LEVEL),
             col(MEASURE),
             col(PERIOD_START),
-            when(col("g_channel").equalTo(1), lit(ALL)).otherwise(col(CHANNEL)).as(CHANNEL),
+            when(col(Rollups.G_CHANNEL).equalTo(1), lit(ALL)).otherwise(col(CHANNEL)).as(CHANNEL),
             col(BUCKET),
             when(col(BUCKET).equalTo(0), lit(0.0)).otherwise(pow(lit(base), col(BUCKET))).as(LOWER),
             pow(lit(base), col(BUCKET).plus(1)).as(UPPER),
