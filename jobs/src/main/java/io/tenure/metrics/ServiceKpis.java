@@ -143,7 +143,13 @@ public final class ServiceKpis {
     Dataset<Row> agg =
         RollupPercentiles.join(
             groups,
-            RollupPercentiles.of(contacts, PERIOD_START, CHANNEL, CATEGORY, acc, wanted),
+            RollupPercentiles.of(
+                interactions.select(timings(settings, zone, grain).toArray(Column[]::new)),
+                PERIOD_START,
+                CHANNEL,
+                CATEGORY,
+                acc,
+                wanted),
             PERIOD_START,
             CHANNEL,
             CATEGORY);
@@ -233,19 +239,12 @@ public final class ServiceKpis {
             .groupBy(col(CATEGORY).as("m_category"))
             .agg(
                 Percentiles.of(duration, percentileAccuracy, 0.5).getItem(0).as("category_median"));
-    return interactions
-        .join(broadcast(medians), col(CATEGORY).eqNullSafe(col("m_category")), "left")
-        .select(
+    List<Column> columns = new ArrayList<>(timings(settings, zone, grain));
+    columns.addAll(
+        List.of(
             col("customer_id"),
-            col(CHANNEL),
-            col(CATEGORY),
-            Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
             col("first_response_at"),
             col("closed_at"),
-            col("first_response_at").cast("double").minus(opened).as("response_s"),
-            col("closed_at").cast("double").minus(opened).as("close_s"),
-            businessSeconds(col("first_response_at"), settings, zone).as("response_bs"),
-            businessSeconds(col("closed_at"), settings, zone).as("close_bs"),
             lookup(col(CHANNEL), settings.responseTargets()).as("target"),
             Contacts.expectsResponse(settings).as("expects_response"),
             coalesce(col("resolved"), col("closed_at").isNotNull()).as("is_resolved"),
@@ -265,7 +264,26 @@ public final class ServiceKpis {
             col("nps"),
             duration.as("duration"),
             coalesce(lookup(col(CATEGORY), settings.handleTargets()), col("category_median"))
-                .as("baseline"));
+                .as("baseline")));
+    return interactions
+        .join(broadcast(medians), col(CATEGORY).eqNullSafe(col("m_category")), "left")
+        .select(columns.toArray(Column[]::new));
+  }
+
+  /**
+   * The rollup's dimensions and the durations whose percentiles the KPIs report, per contact: the
+   * percentiles read only these, without the repeat window and the category medians.
+   */
+  private static List<Column> timings(ServiceSettings settings, ZoneId zone, Grain grain) {
+    Column opened = col("opened_at").cast("double");
+    return List.of(
+        col(CHANNEL),
+        col(CATEGORY),
+        Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),
+        col("first_response_at").cast("double").minus(opened).as("response_s"),
+        col("closed_at").cast("double").minus(opened).as("close_s"),
+        businessSeconds(col("first_response_at"), settings, zone).as("response_bs"),
+        businessSeconds(col("closed_at"), settings, zone).as("close_bs"));
   }
 
   /** Business seconds from opened_at to {@code to}, or null without a business calendar. */
