@@ -4,13 +4,11 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.grouping;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
 
 import io.tenure.config.Grain;
@@ -92,9 +90,6 @@ public final class ServiceKpis {
         new ArrayList<>(
             List.of(
                 count(lit(1)).as("contacts"),
-                // Exact distinct count without countDistinct: a distinct aggregate makes Spark
-                // expand every row and re-plan the other aggregates (7x slower at scale S).
-                size(collect_set(col("customer_id"))).cast("long").as("customers"),
                 count(when(answered, 1)).as("answered"),
                 count(when(abandoned, 1)).as("abandoned"),
                 count(
@@ -134,16 +129,20 @@ public final class ServiceKpis {
             .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))
             .agg(
                 aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
-    List<RollupPercentiles.Wanted> wanted =
+    // The distinct customers from lists too: a distinct aggregate in the rollup would make Spark
+    // expand every row and re-plan the other aggregates (7x slower at scale S), a set per group
+    // in it adds every row to four sets (docs/benchmarks.md).
+    List<RollupLists.Wanted> wanted =
         List.of(
-            new RollupPercentiles.Wanted("response_s", "rq", 0.5, 0.9, 0.99),
-            new RollupPercentiles.Wanted("close_s", "cq", 0.5, 0.9),
-            new RollupPercentiles.Wanted("response_bs", "rbq", 0.5, 0.9),
-            new RollupPercentiles.Wanted("close_bs", "cbq", 0.5, 0.9));
+            new RollupLists.DistinctCount("customer_id", "customers"),
+            new RollupLists.Percentile("response_s", "rq", 0.5, 0.9, 0.99),
+            new RollupLists.Percentile("close_s", "cq", 0.5, 0.9),
+            new RollupLists.Percentile("response_bs", "rbq", 0.5, 0.9),
+            new RollupLists.Percentile("close_bs", "cbq", 0.5, 0.9));
     Dataset<Row> agg =
-        RollupPercentiles.join(
+        RollupLists.join(
             groups,
-            RollupPercentiles.of(
+            RollupLists.of(
                 interactions.select(timings(settings, zone, grain).toArray(Column[]::new)),
                 PERIOD_START,
                 CHANNEL,
@@ -242,7 +241,6 @@ public final class ServiceKpis {
     List<Column> columns = new ArrayList<>(timings(settings, zone, grain));
     columns.addAll(
         List.of(
-            col("customer_id"),
             col("first_response_at"),
             col("closed_at"),
             lookup(col(CHANNEL), settings.responseTargets()).as("target"),
@@ -271,12 +269,13 @@ public final class ServiceKpis {
   }
 
   /**
-   * The rollup's dimensions and the durations whose percentiles the KPIs report, per contact: the
-   * percentiles read only these, without the repeat window and the category medians.
+   * The rollup's dimensions, the customer and the durations whose percentiles the KPIs report, per
+   * contact: the lists read only these, without the repeat window and the category medians.
    */
   private static List<Column> timings(ServiceSettings settings, ZoneId zone, Grain grain) {
     Column opened = col("opened_at").cast("double");
     return List.of(
+        col("customer_id"),
         col(CHANNEL),
         col(CATEGORY),
         Periods.start(Periods.localDate(col("opened_at"), zone), grain).as(PERIOD_START),

@@ -123,7 +123,7 @@ public final class TimeWithCustomer {
    * category aggregates the two measures side by side, then each group row becomes one row per
    * measure. (A rollup over exploded measure rows would feed every grouping set twice the rows,
    * plus a grand total over both measures that is thrown away.) The percentiles come from {@link
-   * RollupPercentiles}, joined to the group rows.
+   * RollupLists}, joined to the group rows.
    */
   private static Dataset<Row> stats(Dataset<Row> contacts, OptionalInt accuracy) {
     SideBySide both =
@@ -135,9 +135,11 @@ public final class TimeWithCustomer {
                     Map.entry(MAX, max(d)),
                     Map.entry(TOTAL_HOURS, coalesce(sum(d), lit(0.0)).divide(3600.0))),
             QUANTILES);
-    List<RollupPercentiles.Wanted> wanted =
+    List<RollupLists.Wanted> wanted =
         List.of(HANDLE, ELAPSED).stream()
-            .map(m -> new RollupPercentiles.Wanted(m, m + "_" + QUANTILES, LEVELS))
+            .map(
+                m ->
+                    (RollupLists.Wanted) new RollupLists.Percentile(m, m + "_" + QUANTILES, LEVELS))
             .toList();
     List<Column> aggregates = new ArrayList<>(both.aggregates());
     aggregates.addAll(
@@ -150,8 +152,8 @@ public final class TimeWithCustomer {
             .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))
             .agg(count(lit(1)).as(INTERACTIONS), aggregates.toArray(Column[]::new));
     Dataset<Row> percentiles =
-        RollupPercentiles.of(contacts, PERIOD_START, CHANNEL, CATEGORY, accuracy, wanted);
-    return RollupPercentiles.join(groups, percentiles, PERIOD_START, CHANNEL, CATEGORY)
+        RollupLists.of(contacts, PERIOD_START, CHANNEL, CATEGORY, accuracy, wanted);
+    return RollupLists.join(groups, percentiles, PERIOD_START, CHANNEL, CATEGORY)
         .select(
             Rollups.level(col(Rollups.G_PERIOD), col(Rollups.G_CHANNEL), col(Rollups.G_CATEGORY))
                 .as(LEVEL),
@@ -262,19 +264,19 @@ public final class TimeWithCustomer {
             .rollup(col(MEASURE), col(BUCKET), col(PERIOD_START), col(CHANNEL))
             .agg(
                 sum(col(INTERACTIONS)).as(INTERACTIONS),
-                grouping(col(PERIOD_START)).as(Rollups.G_PERIOD),
-                grouping(col(CHANNEL)).as(Rollups.G_CHANNEL),
+                grouping(col(PERIOD_START)).as("g_period"),
+                grouping(col(CHANNEL)).as("g_channel"),
                 grouping(col(BUCKET)).as("g_bucket"))
             .where(col("g_bucket").equalTo(0));
     return levels
         .select(
-            when(col(Rollups.G_PERIOD).equalTo(1), lit("overall"))
-                .when(col(Rollups.G_CHANNEL).equalTo(1), lit("period"))
+            when(col("g_period").equalTo(1), lit("overall"))
+                .when(col("g_channel").equalTo(1), lit("period"))
                 .otherwise(lit("period_channel"))
                 .as(LEVEL),
             col(MEASURE),
             col(PERIOD_START),
-            when(col(Rollups.G_CHANNEL).equalTo(1), lit(ALL)).otherwise(col(CHANNEL)).as(CHANNEL),
+            when(col("g_channel").equalTo(1), lit(ALL)).otherwise(col(CHANNEL)).as(CHANNEL),
             col(BUCKET),
             when(col(BUCKET).equalTo(0), lit(0.0)).otherwise(pow(lit(base), col(BUCKET))).as(LOWER),
             pow(lit(base), col(BUCKET).plus(1)).as(UPPER),
