@@ -87,7 +87,8 @@ final class RollupLists {
       List<Column> aggregates = new ArrayList<>();
       for (Wanted w : approximate) {
         Percentile p = (Percentile) w;
-        aggregates.add(Percentiles.of(col(p.value()), accuracy, p.levels()).as(p.name()));
+        aggregates.add(
+            Percentiles.of(col(p.value()).cast("double"), accuracy, p.levels()).as(p.name()));
       }
       aggregates.addAll(
           List.of(
