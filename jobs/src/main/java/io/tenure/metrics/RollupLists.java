@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.flatten;
 import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.grouping;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.when;
@@ -90,11 +89,7 @@ final class RollupLists {
         aggregates.add(
             Percentiles.of(col(p.value()).cast("double"), accuracy, p.levels()).as(p.name()));
       }
-      aggregates.addAll(
-          List.of(
-              grouping(col(period)).as(G_PERIOD),
-              grouping(col(channel)).as(G_CHANNEL),
-              grouping(col(category)).as(G_CATEGORY)));
+      aggregates.addAll(Rollups.flags(period, channel, category));
       Dataset<Row> rolled =
           rows.rollup(col(period), col(channel), col(category))
               .agg(

@@ -1,9 +1,11 @@
 package io.tenure.metrics;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.grouping;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
+import java.util.List;
 import org.apache.spark.sql.Column;
 
 /**
@@ -19,6 +21,14 @@ final class Rollups {
   static final String G_CATEGORY = "g_category";
 
   private Rollups() {}
+
+  /** The three grouping flags of a rollup over these dimensions, as aggregates. */
+  static List<Column> flags(String period, String channel, String category) {
+    return List.of(
+        grouping(col(period)).as(G_PERIOD),
+        grouping(col(channel)).as(G_CHANNEL),
+        grouping(col(category)).as(G_CATEGORY));
+  }
 
   /** The level of a period × channel × category rollup row, from its grouping flags. */
   static Column level(Column gPeriod, Column gChannel, Column gCategory) {

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.first;
-import static org.apache.spark.sql.functions.grouping;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
@@ -115,10 +114,8 @@ public final class ServiceKpis {
                 count(when(col("csat").geq(4), 1)).as("csat_satisfied"),
                 count(col("duration")).as("timed_contacts"),
                 count(when(col("duration").gt(col("baseline")), 1)).as("above_baseline"),
-                first(col("baseline"), true).as("baseline"),
-                grouping(col(PERIOD_START)).as(Rollups.G_PERIOD),
-                grouping(col(CHANNEL)).as(Rollups.G_CHANNEL),
-                grouping(col(CATEGORY)).as(Rollups.G_CATEGORY)));
+                first(col("baseline"), true).as("baseline")));
+    aggregates.addAll(Rollups.flags(PERIOD_START, CHANNEL, CATEGORY));
     aggregates.addAll(List.of(Nps.counts(col("nps"))));
     Dataset<Row> groups =
         contacts

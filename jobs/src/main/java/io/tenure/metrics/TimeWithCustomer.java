@@ -136,17 +136,11 @@ public final class TimeWithCustomer {
                     Map.entry(TOTAL_HOURS, coalesce(sum(d), lit(0.0)).divide(3600.0))),
             QUANTILES);
     List<RollupLists.Wanted> wanted =
-        List.of(HANDLE, ELAPSED).stream()
-            .map(
-                m ->
-                    (RollupLists.Wanted) new RollupLists.Percentile(m, m + "_" + QUANTILES, LEVELS))
-            .toList();
-    List<Column> aggregates = new ArrayList<>(both.aggregates());
-    aggregates.addAll(
         List.of(
-            grouping(col(PERIOD_START)).as(Rollups.G_PERIOD),
-            grouping(col(CHANNEL)).as(Rollups.G_CHANNEL),
-            grouping(col(CATEGORY)).as(Rollups.G_CATEGORY)));
+            new RollupLists.Percentile(HANDLE, HANDLE + "_" + QUANTILES, LEVELS),
+            new RollupLists.Percentile(ELAPSED, ELAPSED + "_" + QUANTILES, LEVELS));
+    List<Column> aggregates = new ArrayList<>(both.aggregates());
+    aggregates.addAll(Rollups.flags(PERIOD_START, CHANNEL, CATEGORY));
     Dataset<Row> groups =
         contacts
             .rollup(col(PERIOD_START), col(CHANNEL), col(CATEGORY))
