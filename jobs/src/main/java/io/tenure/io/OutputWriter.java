@@ -17,6 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,7 @@ public final class OutputWriter {
   private final String runId;
   private final Path staging;
   private final Map<String, Path> staged = new LinkedHashMap<>();
+  private final Map<String, StructType> schemas = new LinkedHashMap<>();
 
   public OutputWriter(SparkSession spark, String root, LocalDate asOf, String runId) {
     if (!runId.startsWith(asOf + "-")) {
@@ -65,8 +67,9 @@ public final class OutputWriter {
   }
 
   /**
-   * Writes one table to the staging area and returns its row count (read back from the Parquet
-   * footers, not recomputed).
+   * Writes one table to the staging area and returns its row count, read from the footers of the
+   * files written (not recomputed, and without a Spark job: on small tables the job to count them
+   * cost as much as writing them).
    *
    * @param files the number of files to write, or 0 to keep the partitioning Spark chose
    */
@@ -76,8 +79,9 @@ public final class OutputWriter {
     Dataset<Row> shaped = files > 0 ? injected.coalesce(files) : injected;
     shaped.write().mode(SaveMode.ErrorIfExists).parquet(target.toString());
     staged.put(table, target);
+    schemas.put(table, shaped.schema());
     FaultInjection.point("staged:" + table);
-    return spark.read().parquet(target.toString()).count();
+    return ParquetFooters.rows(parquetFiles(target), spark.sparkContext().hadoopConfiguration());
   }
 
   /**
@@ -91,9 +95,28 @@ public final class OutputWriter {
     FaultInjection.point("staged:" + name);
   }
 
-  /** A staged table, for checks before publishing. */
+  /**
+   * A staged table, for checks before publishing; read with the schema it was written with (Spark
+   * would otherwise run a job to infer it from a footer).
+   */
   public Dataset<Row> readStaged(String table) {
-    return spark.read().parquet(staged.get(table).toString());
+    return spark.read().schema(schemas.get(table)).parquet(staged.get(table).toString());
+  }
+
+  /** The data files of a directory Spark wrote (not its _SUCCESS marker or checksums). */
+  private List<String> parquetFiles(Path dir) {
+    try {
+      List<String> files = new ArrayList<>();
+      for (FileStatus st : fs().listStatus(dir)) {
+        String name = st.getPath().getName();
+        if (st.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
+          files.add(st.getPath().toString());
+        }
+      }
+      return files;
+    } catch (IOException e) {
+      throw Errors.failure("Cannot list the staged files under " + dir + ": " + e.getMessage(), e);
+    }
   }
 
   /**

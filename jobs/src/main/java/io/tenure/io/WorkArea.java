@@ -52,11 +52,14 @@ public final class WorkArea implements AutoCloseable {
     this.dir = new Path(staging, PREFIX + UUID.randomUUID().toString().substring(0, 8));
   }
 
-  /** Writes {@code rows} once and returns them read back from the written files. */
+  /**
+   * Writes {@code rows} once and returns them read back from the written files, with the schema
+   * they were written with (inferring it would cost a Spark job per table).
+   */
   public Dataset<Row> keep(String name, Dataset<Row> rows) {
     String path = new Path(dir, name).toString();
     rows.write().mode(SaveMode.ErrorIfExists).parquet(path);
-    return spark.read().parquet(path);
+    return spark.read().schema(rows.schema()).parquet(path);
   }
 
   /**
