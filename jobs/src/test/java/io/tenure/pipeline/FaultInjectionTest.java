@@ -93,7 +93,10 @@ class FaultInjectionTest {
             "-D",
             "spark.conf.spark.sql.shuffle.partitions=2",
             "-D",
-            "spark.conf.spark.ui.enabled=false"));
+            "spark.conf.spark.ui.enabled=false",
+            "-D",
+            "spark.conf.spark.hadoop.fs.file.impl="
+                + io.tenure.testing.NioLocalFileSystem.class.getName()));
     File log = dir.resolve("process-" + System.nanoTime() + ".log").toFile();
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
   }

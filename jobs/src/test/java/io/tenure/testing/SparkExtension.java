@@ -8,7 +8,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
  * Injects the one SparkSession shared by every test in the JVM: local[2], UI off, two shuffle
- * partitions, AQE off (deterministic plans), UTC session time zone as the job itself sets.
+ * partitions, AQE off (deterministic plans), UTC session time zone as the job itself sets, and
+ * local files whose permissions are set without starting a process ({@link NioLocalFileSystem}).
  */
 public final class SparkExtension implements ParameterResolver, BeforeAllCallback {
   private static SparkSession session;
@@ -27,6 +28,7 @@ public final class SparkExtension implements ParameterResolver, BeforeAllCallbac
               .config("spark.sql.session.timeZone", "UTC")
               .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
               .config("spark.driver.host", "127.0.0.1")
+              .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
               .getOrCreate();
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
     }
