@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BiFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -99,8 +100,10 @@ public final class ParquetFooters {
 
   /** The data files under a path, as Spark lists them (names starting with _ or . are skipped). */
   static List<String> dataFiles(String path, Configuration conf) throws IOException {
-    Path root = new Path(path);
-    FileSystem fs = root.getFileSystem(conf);
+    FileSystem fs = new Path(path).getFileSystem(conf);
+    // Qualified like the listed files, so that the walk up from a file stops at the root and a
+    // folder above it named _x or .x does not hide everything.
+    Path root = fs.makeQualified(new Path(path));
     List<String> out = new ArrayList<>();
     if (!fs.exists(root)) {
       return out;
@@ -121,18 +124,34 @@ public final class ParquetFooters {
 
   private static Map<String, MessageType> readAll(
       InputSettings in, String[] files, Configuration conf) {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, files.length + 1));
+    return inParallel(
+        List.of(files),
+        file -> footer(file, conf),
+        (file, ex) -> Errors.corruptFile(in.table().key(), file, in.table().configPath(), ex));
+  }
+
+  /** What a footer gives, read from one file. */
+  private interface FooterRead<T> {
+    T apply(String file) throws IOException;
+  }
+
+  /** {@code read} applied to every file by a few threads (footers on object stores are slow). */
+  private static <T> Map<String, T> inParallel(
+      List<String> files,
+      FooterRead<T> read,
+      BiFunction<String, ExecutionException, RuntimeException> failure) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(THREADS, files.size() + 1));
     try {
-      Map<String, Future<MessageType>> pending = new LinkedHashMap<>();
+      Map<String, Future<T>> pending = new LinkedHashMap<>();
       for (String file : files) {
-        pending.put(file, pool.submit(() -> footer(file, conf)));
+        pending.put(file, pool.submit(() -> read.apply(file)));
       }
-      Map<String, MessageType> out = new LinkedHashMap<>();
-      for (Map.Entry<String, Future<MessageType>> e : pending.entrySet()) {
+      Map<String, T> out = new LinkedHashMap<>();
+      for (Map.Entry<String, Future<T>> e : pending.entrySet()) {
         try {
           out.put(e.getKey(), e.getValue().get());
         } catch (ExecutionException ex) {
-          throw Errors.corruptFile(in.table().key(), e.getKey(), in.table().configPath(), ex);
+          throw failure.apply(e.getKey(), ex);
         } catch (InterruptedException ex) {
           Thread.currentThread().interrupt();
           throw Errors.failure("Interrupted while reading Parquet footers", ex);
@@ -146,17 +165,20 @@ public final class ParquetFooters {
 
   /** The number of rows in Parquet files, from their footers (the data is not read). */
   public static long rows(List<String> files, Configuration conf) {
-    long n = 0;
-    for (String file : files) {
-      try (ParquetFileReader reader =
-          ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
-        n += reader.getRecordCount();
-      } catch (IOException e) {
-        throw Errors.failure(
-            "Cannot read the Parquet footer of " + file + ": " + e.getMessage(), e);
-      }
-    }
-    return n;
+    Map<String, Long> counts =
+        inParallel(
+            files,
+            file -> {
+              try (ParquetFileReader reader =
+                  ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), conf))) {
+                return reader.getRecordCount();
+              }
+            },
+            (file, ex) ->
+                Errors.failure(
+                    "Cannot read the Parquet footer of " + file + ": " + ex.getCause().getMessage(),
+                    ex));
+    return counts.values().stream().mapToLong(Long::longValue).sum();
   }
 
   private static MessageType footer(String file, Configuration conf) throws IOException {
