@@ -81,7 +81,13 @@ public final class OutputWriter {
     staged.put(table, target);
     schemas.put(table, shaped.schema());
     FaultInjection.point("staged:" + table);
-    return ParquetFooters.rows(parquetFiles(target), spark.sparkContext().hadoopConfiguration());
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      return ParquetFooters.rows(ParquetFooters.dataFiles(target.toString(), conf), conf);
+    } catch (IOException e) {
+      throw Errors.failure(
+          "Cannot list the staged files under " + target + ": " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -101,22 +107,6 @@ public final class OutputWriter {
    */
   public Dataset<Row> readStaged(String table) {
     return spark.read().schema(schemas.get(table)).parquet(staged.get(table).toString());
-  }
-
-  /** The data files of a directory Spark wrote (not its _SUCCESS marker or checksums). */
-  private List<String> parquetFiles(Path dir) {
-    try {
-      List<String> files = new ArrayList<>();
-      for (FileStatus st : fs().listStatus(dir)) {
-        String name = st.getPath().getName();
-        if (st.isFile() && !name.startsWith("_") && !name.startsWith(".")) {
-          files.add(st.getPath().toString());
-        }
-      }
-      return files;
-    } catch (IOException e) {
-      throw Errors.failure("Cannot list the staged files under " + dir + ": " + e.getMessage(), e);
-    }
   }
 
   /**
