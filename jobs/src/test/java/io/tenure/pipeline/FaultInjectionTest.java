@@ -6,7 +6,6 @@ import io.tenure.io.OutputWriter;
 import io.tenure.testing.CliRun;
 import io.tenure.testing.SparkExtension;
 import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -77,26 +76,7 @@ class FaultInjectionTest {
   /** Starts Tenure in its own JVM, with test switches as system properties. */
   private static Process tenureProcess(String data, String out, String... properties)
       throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path")));
-    cmd.addAll(List.of(properties));
-    cmd.add("io.tenure.cli.TenureCli");
-    cmd.addAll(args(data, out));
-    cmd.addAll(
-        List.of(
-            "-D",
-            "spark.conf.spark.sql.shuffle.partitions=2",
-            "-D",
-            "spark.conf.spark.ui.enabled=false",
-            "-D",
-            "spark.conf.spark.hadoop.fs.file.impl="
-                + io.tenure.testing.NioLocalFileSystem.class.getName()));
+    List<String> cmd = io.tenure.testing.TenureJvm.command(List.of(properties), args(data, out));
     File log = dir.resolve("process-" + System.nanoTime() + ".log").toFile();
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log).start();
   }

@@ -82,38 +82,27 @@ class JdbcPublishTest {
 
   /** A run in its own JVM that halts inside the database swap, before its commit. */
   private static Process killedInTheSwap(String asOf) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg :
-        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (arg.startsWith("--add-opens") || arg.startsWith("--add-exports")) {
-        cmd.add(arg);
-      }
-    }
-    cmd.addAll(List.of("-Xmx1g", "-cp", System.getProperty("java.class.path")));
-    cmd.add("-Dtenure.fault.halt-at=jdbc:before-commit");
-    cmd.add("io.tenure.cli.TenureCli");
-    cmd.addAll(
-        List.of(
-            "run",
-            "--conf",
-            EndToEndTest.CONF,
-            "--as-of",
-            asOf,
-            "--only",
-            "churn_rates",
-            "-D",
-            "base-dir=" + EndToEndTest.ROOT,
-            "-D",
-            "output.path=" + out,
-            "-D",
-            "output.jdbc.url=" + pg.url(),
-            "-D",
-            "inputs.interactions.path=null",
-            "-D",
-            "inputs.customers.path=null",
-            "-D",
-            "spark.conf.spark.ui.enabled=false"));
+    List<String> cmd =
+        io.tenure.testing.TenureJvm.command(
+            List.of("-Dtenure.fault.halt-at=jdbc:before-commit"),
+            List.of(
+                "run",
+                "--conf",
+                EndToEndTest.CONF,
+                "--as-of",
+                asOf,
+                "--only",
+                "churn_rates",
+                "-D",
+                "base-dir=" + EndToEndTest.ROOT,
+                "-D",
+                "output.path=" + out,
+                "-D",
+                "output.jdbc.url=" + pg.url(),
+                "-D",
+                "inputs.interactions.path=null",
+                "-D",
+                "inputs.customers.path=null"));
     ProcessBuilder pb =
         new ProcessBuilder(cmd)
             .redirectErrorStream(true)
