@@ -1,9 +1,7 @@
 package io.tenure.io;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tenure.errors.Errors;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +41,6 @@ public final class OutputWriter {
   static final String JOURNAL = "_publish.json";
   private static final String PREVIOUS = "_previous";
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final SparkSession spark;
   private final Path root;
@@ -221,30 +218,11 @@ public final class OutputWriter {
    * it.
    */
   public Map<String, Object> keptFromEarlierRun(java.util.Set<String> replaced) {
-    Map<String, Object> kept = new LinkedHashMap<>();
-    FileSystem fs = fs();
     try {
-      if (!fs.exists(manifest())) {
-        return kept;
-      }
-      com.fasterxml.jackson.databind.JsonNode m;
-      try (InputStream in = fs.open(manifest())) {
-        m = MAPPER.readTree(in);
-      }
-      String earlierRun = m.path("run_id").asText();
-      var fields = m.path("outputs").fields();
-      while (fields.hasNext()) {
-        var e = fields.next();
-        if (!replaced.contains(e.getKey()) && fs.exists(target(e.getKey()))) {
-          Map<String, Object> entry = MAPPER.convertValue(e.getValue(), Map.class);
-          entry.putIfAbsent("run_id", earlierRun);
-          kept.put(e.getKey(), entry);
-        }
-      }
-      return kept;
+      return ManifestInPlace.entriesStillPublished(fs(), manifest(), replaced, this::target);
     } catch (IOException e) {
       LOG.warn("Could not read the earlier manifest {}: {}", manifest(), e.getMessage());
-      return kept;
+      return new LinkedHashMap<>();
     }
   }
 
@@ -283,13 +261,7 @@ public final class OutputWriter {
 
   /** Whether the manifest in place was written by {@code otherRun}. */
   private boolean committed(FileSystem fs, String otherRun) throws IOException {
-    Path manifest = manifest();
-    if (!fs.exists(manifest)) {
-      return false;
-    }
-    try (InputStream in = fs.open(manifest)) {
-      return otherRun.equals(MAPPER.readTree(in).path("run_id").asText());
-    }
+    return ManifestInPlace.writtenBy(fs, manifest(), otherRun);
   }
 
   private Path target(String table) {
