@@ -1,5 +1,6 @@
 package io.tenure.testing;
 
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -12,6 +13,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * local files whose permissions are set without starting a process ({@link NioLocalFileSystem}).
  */
 public final class SparkExtension implements ParameterResolver, BeforeAllCallback {
+  /** Local files whose permissions are set without a process per file. */
+  static final Map<String, Object> LOCAL_FILES =
+      Map.of("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName());
+
   private static SparkSession session;
 
   public static synchronized SparkSession session() {
@@ -28,7 +33,7 @@ public final class SparkExtension implements ParameterResolver, BeforeAllCallbac
               .config("spark.sql.session.timeZone", "UTC")
               .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
               .config("spark.driver.host", "127.0.0.1")
-              .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
+              .config(LOCAL_FILES)
               .getOrCreate();
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
     }
@@ -43,16 +48,19 @@ public final class SparkExtension implements ParameterResolver, BeforeAllCallbac
   public static final class Interpreted
       implements org.junit.jupiter.api.extension.BeforeAllCallback,
           org.junit.jupiter.api.extension.AfterAllCallback {
+    /** The settings that turn generated code off. */
+    static final Map<String, String> SETTINGS =
+        Map.of(
+            "spark.sql.codegen.wholeStage", "false", "spark.sql.codegen.factoryMode", "NO_CODEGEN");
+
     @Override
     public void beforeAll(ExtensionContext context) {
-      session().conf().set("spark.sql.codegen.wholeStage", "false");
-      session().conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+      SETTINGS.forEach(session().conf()::set);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-      session().conf().unset("spark.sql.codegen.wholeStage");
-      session().conf().unset("spark.sql.codegen.factoryMode");
+      SETTINGS.keySet().forEach(session().conf()::unset);
     }
   }
 

@@ -4,6 +4,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The command line of Tenure's CLI in a JVM of its own (for tests that kill or halt a run), with
@@ -33,15 +35,12 @@ public final class TenureJvm {
             "-D",
             "spark.conf.spark.sql.shuffle.partitions=2",
             "-D",
-            "spark.conf.spark.ui.enabled=false",
-            "-D",
-            "spark.conf.spark.hadoop.fs.file.impl=" + NioLocalFileSystem.class.getName(),
-            // Interpreted expressions, as in the in-process runs (SparkExtension.Interpreted):
-            // in a fresh JVM compiling generated code is most of a run on tiny inputs.
-            "-D",
-            "spark.conf.spark.sql.codegen.wholeStage=false",
-            "-D",
-            "spark.conf.spark.sql.codegen.factoryMode=NO_CODEGEN"));
+            "spark.conf.spark.ui.enabled=false"));
+    // The tests' local file system, and interpreted expressions as in the in-process runs of
+    // whole jobs: in a fresh JVM compiling generated code is most of a run on tiny inputs.
+    Map<String, Object> settings = new TreeMap<>(SparkExtension.LOCAL_FILES);
+    settings.putAll(SparkExtension.Interpreted.SETTINGS);
+    settings.forEach((key, value) -> cmd.addAll(List.of("-D", "spark.conf." + key + "=" + value)));
     return cmd;
   }
 }
