@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sequence;
@@ -16,6 +17,7 @@ import io.tenure.config.Grain;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -73,6 +75,24 @@ public final class CohortRetention {
   /** The cohort cells; {@link #summarize} pools the written ones. */
   public static Dataset<Row> compute(
       ActivityBase base, Grain grain, CohortAnchor anchor, Breakdown breakdown, LocalDate asOf) {
+    return compute(base, grain, anchor, breakdown, asOf, Optional.empty());
+  }
+
+  /**
+   * The cohort cells, those of periods before the one holding {@code earlier}'s first changed day
+   * taken from that earlier run's table: a cell counts the purchases of its period by customers
+   * whose first purchase (or signup) is no later, so an earlier period's cell cannot change when no
+   * row dated before its end did. Completeness and the ratios are recomputed on every row.
+   */
+  public static Dataset<Row> compute(
+      ActivityBase base,
+      Grain grain,
+      CohortAnchor anchor,
+      Breakdown breakdown,
+      LocalDate asOf,
+      Optional<EarlierPeriods> earlier) {
+    Optional<Column> from =
+        earlier.map(e -> lit(java.sql.Date.valueOf(grain.start(e.changedFrom()))));
     Column cohortDate =
         anchor == CohortAnchor.SIGNUP
             ? coalesce(col(ActivityBase.SIGNUP_DATE), col(ActivityBase.FIRST_PURCHASE_DATE))
@@ -99,8 +119,12 @@ public final class CohortRetention {
     // would broadcast them and then shuffle every period row for that count after a partial
     // aggregate (22 against 16 s at M uniform when this read the days; docs/benchmarks.md).
     base.requireGrain(grain);
+    Dataset<Row> periods = base.customerPeriods();
+    if (from.isPresent()) {
+      periods = periods.where(col(ActivityBase.PERIOD_START).geq(from.get()));
+    }
     Dataset<Row> activity =
-        base.customerPeriods()
+        periods
             .join(members.hint("shuffle_merge"), ActivityBase.CUSTOMER_ID)
             .withColumn(
                 PERIOD_INDEX,
@@ -116,18 +140,43 @@ public final class CohortRetention {
     Dataset<Row> cellActivity = withTotal(activity, breakdown, ACTIVE_CUSTOMERS, REVENUE);
     Column asOfDate = lit(java.sql.Date.valueOf(asOf));
     Column lastIndex = Periods.index(col(COHORT_START), Periods.start(asOfDate, grain), grain);
+    // From the first recomputed period on (never after the as-of period: the first changed day is
+    // no later than the as-of date).
+    Column firstIndex =
+        from.map(f -> greatest(lit(0), Periods.index(col(COHORT_START), f, grain))).orElse(lit(0));
     Dataset<Row> grid =
         withTotal(sizes, breakdown, COHORT_SIZE)
-            .withColumn(PERIOD_INDEX, explode(sequence(lit(0), lastIndex)));
+            .withColumn(PERIOD_INDEX, explode(sequence(firstIndex, lastIndex)));
 
-    WindowSpec cohort = byCohort();
-    Dataset<Row> cells =
+    Dataset<Row> counted =
         grid.join(
                 cellActivity,
                 Outputs.using(BREAKDOWN, BREAKDOWN_VALUE, COHORT_START, PERIOD_INDEX),
                 "left")
-            .withColumn(ACTIVE_CUSTOMERS, coalesce(col(ACTIVE_CUSTOMERS), lit(0L)))
-            .withColumn(REVENUE, Outputs.money(coalesce(col(REVENUE), lit(0L))))
+            .select(
+                col(BREAKDOWN),
+                col(BREAKDOWN_VALUE),
+                col(COHORT_START),
+                col(PERIOD_INDEX),
+                col(COHORT_SIZE),
+                coalesce(col(ACTIVE_CUSTOMERS), lit(0L)).as(ACTIVE_CUSTOMERS),
+                Outputs.money(coalesce(col(REVENUE), lit(0L))).as(REVENUE));
+    if (earlier.isPresent()) {
+      counted =
+          earlier
+              .get()
+              .table()
+              .where(col(PERIOD_START).lt(from.get()))
+              .select(
+                  java.util.Arrays.stream(counted.columns())
+                      .map(c -> col(c))
+                      .toArray(Column[]::new))
+              .unionByName(counted);
+    }
+
+    WindowSpec cohort = byCohort();
+    Dataset<Row> cells =
+        counted
             .withColumn(PERIOD_START, Periods.plus(col(COHORT_START), col(PERIOD_INDEX), grain))
             .withColumn(
                 BASE_REVENUE, max(when(col(PERIOD_INDEX).equalTo(0), col(REVENUE))).over(cohort))

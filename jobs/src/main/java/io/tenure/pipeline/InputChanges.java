@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -27,5 +28,26 @@ record InputChanges(LocalDate previousAsOf, Map<TableKind, Instant> changedFrom)
     Instant start = day.atStartOfDay(zone).toInstant();
     return inputs.stream()
         .allMatch(kind -> !changedFrom.getOrDefault(kind, Instant.MAX).isBefore(start));
+  }
+
+  /**
+   * The first day (in {@code zone}) from which rows of {@code inputs} can differ from the previous
+   * run's: the earliest event read anew, or the day after the previous as-of date when that is
+   * earlier (the rows dated after it are new to this run whether read anew or not). Empty when any
+   * row may have changed.
+   */
+  Optional<LocalDate> firstChangedDay(Set<TableKind> inputs, ZoneId zone) {
+    LocalDate first = previousAsOf.plusDays(1);
+    for (TableKind kind : inputs) {
+      Instant from = changedFrom.getOrDefault(kind, Instant.MAX);
+      if (from.equals(Instant.MIN)) {
+        return Optional.empty();
+      }
+      if (!from.equals(Instant.MAX)) {
+        LocalDate day = LocalDate.ofInstant(from, zone);
+        first = day.isBefore(first) ? day : first;
+      }
+    }
+    return Optional.of(first);
   }
 }

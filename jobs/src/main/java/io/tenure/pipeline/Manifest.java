@@ -23,7 +23,7 @@ final class Manifest {
       Duration duration,
       List<InputProfile> inputs,
       Map<String, Long> outputs,
-      Map<String, LocalDate> unchanged,
+      Map<String, Map<String, String>> provenance,
       Map<String, Object> keptOutputs,
       Map<String, String> skipped,
       Map<String, Object> reading) {
@@ -58,10 +58,8 @@ final class Manifest {
           Map<String, Object> t = new LinkedHashMap<>();
           t.put("rows", rows);
           t.put("path", settings.outputPath() + "/" + table + "/as_of=" + asOf);
-          if (unchanged.containsKey(table)) {
-            // Nothing it reads changed since that run: the same rows (an incremental run).
-            t.put("same_as_as_of", unchanged.get(table).toString());
-          }
+          // Rows taken from an earlier run (an incremental run): which, and from which run.
+          t.putAll(provenance.getOrDefault(table, Map.of()));
           out.put(table, t);
         });
     // Tables of this date that a run with --only did not recompute stay listed, with their run.

@@ -37,7 +37,8 @@ final class Publication implements TableFamily.Staging {
   private final SparkSession spark;
   private final OutputWriter writer;
   private final Map<String, Long> rows = new LinkedHashMap<>();
-  private final Map<String, java.time.LocalDate> unchanged = new LinkedHashMap<>();
+  // Per table, what the manifest says about rows taken from an earlier run.
+  private final Map<String, Map<String, String>> provenance = new LinkedHashMap<>();
 
   Publication(SparkSession spark, OutputWriter writer) {
     this.spark = spark;
@@ -62,7 +63,25 @@ final class Publication implements TableFamily.Staging {
   public Dataset<Row> stageUnchanged(OutputTable table, Dataset<Row> df, java.time.LocalDate from) {
     LOG.info(
         "{}: nothing it reads changed since the run as of {}: its table again", table.name(), from);
-    unchanged.put(table.name(), from);
+    provenance.put(table.name(), Map.of("same_as_as_of", from.toString()));
+    return stage(table, df);
+  }
+
+  @Override
+  public Dataset<Row> stageRecomputed(
+      OutputTable table,
+      Dataset<Row> df,
+      java.time.LocalDate earlierAsOf,
+      java.time.LocalDate recomputedFrom) {
+    LOG.info(
+        "{}: periods from {} recomputed, earlier ones as the run as of {} published them",
+        table.name(),
+        recomputedFrom,
+        earlierAsOf);
+    Map<String, String> note = new LinkedHashMap<>();
+    note.put("recomputed_from", recomputedFrom.toString());
+    note.put("earlier_periods_as_of", earlierAsOf.toString());
+    provenance.put(table.name(), note);
     return stage(table, df);
   }
 
@@ -91,9 +110,12 @@ final class Publication implements TableFamily.Staging {
     stage(QUARANTINE, quarantine);
   }
 
-  /** The tables staged unchanged, with the as-of date of the run that computed them. */
-  Map<String, java.time.LocalDate> unchanged() {
-    return unchanged;
+  /**
+   * Per table with rows from an earlier run, the manifest fields that say which: {@code
+   * same_as_as_of} (the whole table), or {@code recomputed_from} and {@code earlier_periods_as_of}.
+   */
+  Map<String, Map<String, String>> provenance() {
+    return provenance;
   }
 
   /** Rows per staged table, in staging order. */

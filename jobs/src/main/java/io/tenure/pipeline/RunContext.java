@@ -9,6 +9,7 @@ import io.tenure.io.Pseudonymiser;
 import io.tenure.io.PublishedTables;
 import io.tenure.io.WorkArea;
 import io.tenure.metrics.ActivityBase;
+import io.tenure.metrics.EarlierPeriods;
 import io.tenure.metrics.LifecycleSpells;
 import java.time.LocalDate;
 import java.util.Optional;
@@ -111,6 +112,29 @@ public final class RunContext {
                     c.previousAsOf(),
                     table.name(),
                     settings.digest()));
+  }
+
+  /**
+   * For a table whose rows are periods that read no input row dated after their end (but for what
+   * they recompute from their own columns, such as completeness): {@code table} as the {@linkplain
+   * #previousRun() previous run} computed it under the same configuration, with the first day from
+   * which rows of {@code reads} can differ, so that the family recomputes only the periods from
+   * there. Empty in a full run, when any row may have changed, or when that run did not compute the
+   * table (then compute every period).
+   */
+  public Optional<EarlierPeriods> earlierPeriods(OutputTable table, Set<TableKind> reads) {
+    return changes.flatMap(
+        c ->
+            c.firstChangedDay(reads, settings.zone())
+                .flatMap(
+                    day ->
+                        PublishedTables.computedBy(
+                                spark,
+                                settings.outputPath(),
+                                c.previousAsOf(),
+                                table.name(),
+                                settings.digest())
+                            .map(rows -> new EarlierPeriods(rows, day))));
   }
 
   /** Runs {@code body} as a logged stage (its duration in the stage log, progress while long). */

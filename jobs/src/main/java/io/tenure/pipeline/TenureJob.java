@@ -130,7 +130,7 @@ public final class TenureJob {
                 duration,
                 p.profiles(),
                 outputs,
-                publication.unchanged(),
+                publication.provenance(),
                 writer.keptFromEarlierRun(outputs.keySet()),
                 families.skipped(),
                 incremental.map(IncrementalInputs::report).orElseGet(() -> Map.of("mode", "full")));

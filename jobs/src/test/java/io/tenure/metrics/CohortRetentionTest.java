@@ -83,6 +83,78 @@ class CohortRetentionTest {
   }
 
   @Test
+  void aDailyRunRecomputesThePeriodsFromTheFirstChangedDayAndTakesTheEarlierOnes(
+      SparkSession spark) {
+    // The run of Mar 20 saw the purchases up to then; the run of Apr 30 sees every purchase, and
+    // nothing dated before Mar 15 changed. Its periods from March on are computed, January and
+    // February are the earlier run's rows (marked here by 100 extra active customers), with the
+    // ratios and completeness recomputed from them.
+    Dataset<Row> all = transactions(spark);
+    LocalDate before = LocalDate.of(2024, 3, 20);
+    Dataset<Row> upTo = all.where("occurred_at < timestamp'2024-03-21 00:00:00Z'");
+    Dataset<Row> earlier =
+        CohortRetention.compute(
+                ActivityBase.build(upTo, Optional.empty(), ZoneOffset.UTC, Grain.MONTH),
+                Grain.MONTH,
+                CohortAnchor.FIRST_PURCHASE,
+                Breakdown.NONE,
+                before)
+            .withColumn(
+                "active_customers", org.apache.spark.sql.functions.expr("active_customers + 100"));
+    LocalDate asOf = LocalDate.of(2024, 4, 30);
+    ActivityBase base = ActivityBase.build(all, Optional.empty(), ZoneOffset.UTC, Grain.MONTH);
+    Dataset<Row> r =
+        CohortRetention.compute(
+            base,
+            Grain.MONTH,
+            CohortAnchor.FIRST_PURCHASE,
+            Breakdown.NONE,
+            asOf,
+            Optional.of(new EarlierPeriods(earlier, LocalDate.of(2024, 3, 15))));
+
+    String[] columns = {
+      "cohort_start",
+      "period_index",
+      "cohort_size",
+      "active_customers",
+      "round(retention_rate, 4)",
+      "cast(revenue as double)",
+      "round(revenue_retention, 4)",
+      "is_complete"
+    };
+    assertThat(sorted(r, columns))
+        .containsExactly(
+            "2024-01-01 | 0 | 3 | 103 | 34.3333 | 60.0 | 1.0 | true",
+            "2024-01-01 | 1 | 3 | 101 | 33.6667 | 40.0 | 0.6667 | true",
+            "2024-01-01 | 2 | 3 | 1 | 0.3333 | 50.0 | 0.8333 | true",
+            "2024-01-01 | 3 | 3 | 0 | 0.0 | 0.0 | 0.0 | true",
+            "2024-02-01 | 0 | 1 | 101 | 101.0 | 70.0 | 1.0 | true",
+            "2024-02-01 | 1 | 1 | 1 | 1.0 | 75.0 | 1.0714 | true",
+            "2024-02-01 | 2 | 1 | 0 | 0.0 | 0.0 | 0.0 | true",
+            "2024-04-01 | 0 | 1 | 1 | 1.0 | 60.0 | 1.0 | true");
+    // Without the marks, the same rows as a run over everything.
+    Dataset<Row> unmarked =
+        CohortRetention.compute(
+            base,
+            Grain.MONTH,
+            CohortAnchor.FIRST_PURCHASE,
+            Breakdown.NONE,
+            asOf,
+            Optional.of(
+                new EarlierPeriods(
+                    earlier.withColumn(
+                        "active_customers",
+                        org.apache.spark.sql.functions.expr("active_customers - 100")),
+                    LocalDate.of(2024, 3, 15))));
+    assertThat(sorted(unmarked, columns))
+        .containsExactlyElementsOf(
+            sorted(
+                CohortRetention.compute(
+                    base, Grain.MONTH, CohortAnchor.FIRST_PURCHASE, Breakdown.NONE, asOf),
+                columns));
+  }
+
+  @Test
   void summaryWeightsCohortsBySizeOverCompleteCellsOnly(SparkSession spark) {
     // As of Apr 29 April is not complete: its three cells stay out of the summary.
     Dataset<Row> r =

@@ -124,6 +124,13 @@ class IncrementalRunTest {
       assertThat(drivers.path("same_as_as_of").asText(null))
           .isEqualTo(k == 1 ? FIRST.toString() : null);
       assertThat(read(spark, "incremental", "retention_drivers", day).count()).isPositive();
+      // From the second day on, cohort_retention recomputes the months from the first day read
+      // anew (the late window in January; then the November purchase) and takes the earlier ones.
+      JsonNode cohorts = manifest("incremental", day).get("outputs").get("cohort_retention");
+      assertThat(cohorts.path("recomputed_from").asText(null))
+          .isEqualTo(k == 0 ? null : k == 1 ? "2024-01-01" : "2023-11-01");
+      assertThat(cohorts.path("earlier_periods_as_of").asText(null))
+          .isEqualTo(k == 0 ? null : day.minusDays(1).toString());
       List<String> reasons =
           read(spark, "incremental", "quarantine", day)
               .select("reason")
@@ -306,7 +313,9 @@ class IncrementalRunTest {
     }
     c.append("output.path = \"").append(dir.resolve("out")).append("\"\n");
     c.append("churn.inactivity-days = 30\n");
-    c.append("cohort.breakdown = segment\n");
+    // A breakdown that reads the transactions alone, so that cohort_retention recomputes only
+    // the periods that can have changed (a segment would read the customers, which are read whole).
+    c.append("cohort.breakdown = first-channel\n");
     c.append("quality.max-days-after-data = null\n");
     c.append("money.currency = EUR\n");
     c.append("money.rates { USD = 0.9 }\n");

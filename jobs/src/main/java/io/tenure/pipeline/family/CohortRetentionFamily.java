@@ -1,11 +1,14 @@
 package io.tenure.pipeline.family;
 
+import io.tenure.config.CohortAnchor;
 import io.tenure.config.TableKind;
 import io.tenure.config.TenureSettings;
 import io.tenure.metrics.CohortRetention;
+import io.tenure.metrics.EarlierPeriods;
 import io.tenure.pipeline.OutputTable;
 import io.tenure.pipeline.RunContext;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -43,15 +46,29 @@ public final class CohortRetentionFamily implements TableFamily {
   @Override
   public void compute(RunContext run, Staging staging) {
     TenureSettings s = run.settings();
+    // A daily incremental run recomputes the periods from the first day that can have changed;
+    // the customers' attributes (a signup anchor, a breakdown by them) are read whole.
+    Set<TableKind> reads =
+        s.cohort().anchor() == CohortAnchor.SIGNUP || s.cohort().breakdown().needsCustomers()
+            ? Set.of(TableKind.TRANSACTIONS, TableKind.CUSTOMERS)
+            : Set.of(TableKind.TRANSACTIONS);
+    Optional<EarlierPeriods> earlier = run.earlierPeriods(CELLS, reads);
+    Dataset<Row> computed =
+        CohortRetention.compute(
+            run.activityBase(),
+            s.grain(),
+            s.cohort().anchor(),
+            s.cohort().breakdown(),
+            run.asOf(),
+            earlier);
     Dataset<Row> cells =
-        staging.stage(
-            CELLS,
-            CohortRetention.compute(
-                run.activityBase(),
-                s.grain(),
-                s.cohort().anchor(),
-                s.cohort().breakdown(),
-                run.asOf()));
+        earlier.isPresent()
+            ? staging.stageRecomputed(
+                CELLS,
+                computed,
+                run.previousRun().orElseThrow(),
+                s.grain().start(earlier.get().changedFrom()))
+            : staging.stage(CELLS, computed);
     // The summary pools the written cells rather than recomputing them.
     staging.stage(SUMMARY, CohortRetention.summarize(cells));
   }

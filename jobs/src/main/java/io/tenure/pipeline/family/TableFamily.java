@@ -41,6 +41,16 @@ public interface TableFamily {
     Dataset<Row> stageUnchanged(OutputTable table, Dataset<Row> rows, java.time.LocalDate from);
 
     /**
+     * Stages {@code rows}, computed from {@code recomputedFrom} on, with the rows of earlier
+     * periods as the run as of {@code earlierAsOf} published them (the manifest says so).
+     */
+    Dataset<Row> stageRecomputed(
+        OutputTable table,
+        Dataset<Row> rows,
+        java.time.LocalDate earlierAsOf,
+        java.time.LocalDate recomputedFrom);
+
+    /**
      * Stages a directory that is not a table (a fitted model) under {@code name}: {@code write}
      * receives the staging directory to write into; it is published with the tables, to {@code
      * <output>/<name>/as_of=<date>}.
