@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
@@ -82,6 +83,15 @@ public final class ChurnRates {
   public record Result(Dataset<Row> periods, Dataset<Row> reasons) {}
 
   /**
+   * Both tables as an earlier run computed them, and the first day from which the rows it read can
+   * differ ({@link EarlierPeriods}): the periods before the one holding that day are taken from
+   * them. Such a period's figures count spells that started, ended or were open at its bounds, all
+   * decided by rows dated before its end: a later row can extend a spell or end it later, never
+   * before the period's end.
+   */
+  public record Earlier(Result tables, LocalDate changedFrom) {}
+
+  /**
    * @param spells the lifecycle spells ({@link #spells}), computed and kept beforehand: every table
    *     here reads them several times, and so do the retention drivers
    * @param cancellations clean cancellations (customer_id, cancelled_at, kind, reason), if any
@@ -97,13 +107,32 @@ public final class ChurnRates {
       ChurnSettings settings,
       Grain grain,
       ZoneId zone,
-      LocalDate asOf) {
+      LocalDate asOf,
+      Optional<Earlier> earlier) {
     base.requireGrain(grain);
-    Dataset<Row> customerPeriods = base.customerPeriods();
     Column startPeriod = Periods.start(col(START_DATE), grain);
     Column churnPeriod = Periods.start(col(CHURN_DATE), grain);
+    // From the first recomputed period P0 on: a period's figures read the spells open at its start
+    // or later (churned on or after P0, or not at all), its own and the previous period's money.
+    Optional<LocalDate> p0 = earlier.map(e -> grain.start(e.changedFrom()));
+    Dataset<Row> allSpells = spells;
+    Dataset<Row> customerPeriods = base.customerPeriods();
+    Dataset<Row> baseFigureMoney = customerPeriods;
+    if (p0.isPresent()) {
+      Column from = Periods.date(p0.get());
+      spells = spells.where(col(CHURN_DATE).isNull().or(col(CHURN_DATE).geq(from)));
+      customerPeriods = customerPeriods.where(col(ActivityBase.PERIOD_START).geq(from));
+      LocalDate previous = grain.start(p0.get().minusDays(1));
+      baseFigureMoney =
+          base.customerPeriods().where(col(ActivityBase.PERIOD_START).geq(Periods.date(previous)));
+      LocalDate lookback = p0.get().minusDays(settings.revenueLookbackDays() - 1L);
+      transactions =
+          transactions.where(
+              col("occurred_at").geq(Periods.startOfDay(Periods.date(lookback), zone)));
+    }
     Dataset<Row> starts =
         spells
+            .where(p0.map(d -> col(START_DATE).geq(Periods.date(d))).orElse(lit(true)))
             .groupBy(startPeriod.as(PERIOD_START))
             .agg(
                 count(when(col(SPELL).equalTo(1), 1)).as(NEW),
@@ -120,13 +149,14 @@ public final class ChurnRates {
     // State at each period end, counted from spells rather than accumulated from the event
     // counts above, so that the balance check compares two different computations.
     Column asOfDate = lit(java.sql.Date.valueOf(asOf));
+    Column first = p0.map(d -> greatest(col("first"), Periods.date(d))).orElse(col("first"));
     Dataset<Row> grid =
-        starts
-            .agg(min(PERIOD_START).as("first"))
+        allSpells
+            .agg(min(startPeriod).as("first"))
             .select(
                 explode(
                         sequence(
-                            col("first"),
+                            first,
                             Periods.start(asOfDate, grain),
                             expr("INTERVAL " + grain.sqlInterval())))
                     .as(PERIOD_START));
@@ -153,7 +183,7 @@ public final class ChurnRates {
     Dataset<Row> lost =
         RevenueChurn.churnedRevenue(
             spells, transactions, settings.revenueLookbackDays(), grain, zone);
-    Dataset<Row> baseFigures = RevenueChurn.baseFigures(spells, customerPeriods, grain);
+    Dataset<Row> baseFigures = RevenueChurn.baseFigures(spells, baseFigureMoney, grain);
     Dataset<Row> cancelCounts =
         cancellations
             .map(
@@ -196,6 +226,17 @@ public final class ChurnRates {
     for (String c : amounts) {
       joined = joined.withColumn(c, coalesce(col(c), zeroMoney));
     }
+    if (earlier.isPresent()) {
+      Column before = col(PERIOD_START).lt(Periods.date(p0.get()));
+      joined =
+          earlier
+              .get()
+              .tables()
+              .periods()
+              .where(before)
+              .select(Outputs.columns(joined.columns()))
+              .unionByName(joined);
+    }
 
     // The grid is one row per period (hundreds at most), so an unpartitioned window is cheap.
     WindowSpec ordered = Window.orderBy(PERIOD_START);
@@ -230,14 +271,7 @@ public final class ChurnRates {
         joined.withColumn(CUSTOMERS_AT_START, atStart).select(columns.toArray(Column[]::new));
 
     Dataset<Row> reasons =
-        spells
-            .where(col(CHURN_DATE).isNotNull())
-            .groupBy(churnPeriod.as(PERIOD_START), col(CHURN_TYPE), col(REASON))
-            .agg(count(lit(1)).as(CHURNED))
-            .withColumn(
-                SHARE_OF_CHURNED,
-                col(CHURNED).divide(sum(CHURNED).over(Window.partitionBy(PERIOD_START))))
-            .select(PERIOD_START, CHURN_TYPE, REASON, CHURNED, SHARE_OF_CHURNED);
+        ChurnReasons.of(spells, grain, earlier.map(e -> e.tables().reasons()), p0);
     return new Result(periods, reasons);
   }
 

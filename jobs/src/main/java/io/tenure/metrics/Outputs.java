@@ -55,4 +55,11 @@ public final class Outputs {
   public static scala.collection.Seq<String> using(String... names) {
     return scala.collection.JavaConverters.asScalaBuffer(java.util.Arrays.asList(names)).toSeq();
   }
+
+  /** The columns of these names, e.g. to select another table's rows in this layout. */
+  public static Column[] columns(String... names) {
+    return java.util.Arrays.stream(names)
+        .map(org.apache.spark.sql.functions::col)
+        .toArray(Column[]::new);
+  }
 }

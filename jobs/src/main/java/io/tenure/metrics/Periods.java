@@ -22,6 +22,11 @@ import org.apache.spark.sql.Column;
 public final class Periods {
   private Periods() {}
 
+  /** {@code date} as a literal. */
+  public static Column date(java.time.LocalDate date) {
+    return org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(date));
+  }
+
   /** The calendar date of an instant in {@code zone}. */
   public static Column localDate(Column timestamp, ZoneId zone) {
     return to_date(from_utc_timestamp(timestamp, zone.getId()));

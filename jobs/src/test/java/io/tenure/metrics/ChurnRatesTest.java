@@ -2,6 +2,7 @@ package io.tenure.metrics;
 
 import static io.tenure.testing.Rows.cancel;
 import static io.tenure.testing.Rows.sorted;
+import static org.apache.spark.sql.functions.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tenure.config.ChurnDenominator;
@@ -62,6 +63,50 @@ class ChurnRatesTest {
   /** The default denominator, as of the last day of April: every period complete. */
   private static ChurnRates.Result asOfApril30(SparkSession spark) {
     return compute(spark, transactions(spark), ChurnDenominator.START, LocalDate.of(2024, 4, 30));
+  }
+
+  @Test
+  void aDailyRunRecomputesThePeriodsFromTheFirstChangedDayAndTakesTheEarlierOnes(
+      SparkSession spark) {
+    // The run of Mar 20 saw the purchases up to then (C's spell of Mar 20 still open); the run of
+    // Apr 30 sees every purchase, and nothing dated before Mar 15 changed. January and February
+    // are the earlier run's rows, marked here by 100 extra cancellations and churned customers
+    // per reason; March and April are computed. customers_at_start of March is February's end.
+    Dataset<Row> upTo = transactions(spark).where("occurred_at < timestamp'2024-03-21 00:00:00Z'");
+    ChurnRates.Result before =
+        compute(spark, upTo, ChurnDenominator.START, LocalDate.of(2024, 3, 20));
+    ChurnRates.Earlier earlier =
+        new ChurnRates.Earlier(
+            new ChurnRates.Result(
+                before.periods().withColumn("cancellations", expr("cancellations + 100")),
+                before.reasons().withColumn("churned_customers", expr("churned_customers + 100"))),
+            LocalDate.of(2024, 3, 15));
+    ChurnRates.Result daily =
+        Churn.ofTransactions(
+            transactions(spark),
+            Optional.of(cancellations(spark)),
+            new ChurnSettings(30, ChurnDenominator.START, 365),
+            Grain.MONTH,
+            ZoneOffset.UTC,
+            LocalDate.of(2024, 4, 30),
+            Optional.of(earlier));
+
+    ChurnRates.Result full = asOfApril30(spark);
+    String mark = "if(period_start < date'2024-03-01', 100, 0)";
+    String[] periods = full.periods().columns();
+    assertThat(sorted(daily.periods(), periods))
+        .containsExactlyElementsOf(
+            sorted(
+                full.periods().withColumn("cancellations", expr("cancellations + " + mark)),
+                periods));
+    String[] reasons = full.reasons().columns();
+    assertThat(sorted(daily.reasons(), reasons))
+        .containsExactlyElementsOf(
+            sorted(
+                full.reasons().withColumn("churned_customers", expr("churned_customers + " + mark)),
+                reasons));
+    assertThat(sorted(daily.reasons().where("period_start < date'2024-03-01'"), "period_start"))
+        .isNotEmpty();
   }
 
   @Test

@@ -124,13 +124,17 @@ class IncrementalRunTest {
       assertThat(drivers.path("same_as_as_of").asText(null))
           .isEqualTo(k == 1 ? FIRST.toString() : null);
       assertThat(read(spark, "incremental", "retention_drivers", day).count()).isPositive();
-      // From the second day on, cohort_retention recomputes the months from the first day read
-      // anew (the late window in January; then the November purchase) and takes the earlier ones.
-      JsonNode cohorts = manifest("incremental", day).get("outputs").get("cohort_retention");
-      assertThat(cohorts.path("recomputed_from").asText(null))
-          .isEqualTo(k == 0 ? null : k == 1 ? "2024-01-01" : "2023-11-01");
-      assertThat(cohorts.path("earlier_periods_as_of").asText(null))
-          .isEqualTo(k == 0 ? null : day.minusDays(1).toString());
+      // From the second day on, the period tables recompute the months from the first day read
+      // anew (the late window in January; then the November purchase) and take the earlier ones.
+      for (String table : List.of("cohort_retention", "churn_rates", "churn_reasons")) {
+        JsonNode entry = manifest("incremental", day).get("outputs").get(table);
+        assertThat(entry.path("recomputed_from").asText(null))
+            .as(table)
+            .isEqualTo(k == 0 ? null : k == 1 ? "2024-01-01" : "2023-11-01");
+        assertThat(entry.path("earlier_periods_as_of").asText(null))
+            .as(table)
+            .isEqualTo(k == 0 ? null : day.minusDays(1).toString());
+      }
       List<String> reasons =
           read(spark, "incremental", "quarantine", day)
               .select("reason")

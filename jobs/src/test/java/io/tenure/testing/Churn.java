@@ -22,10 +22,23 @@ public final class Churn {
       Grain grain,
       ZoneId zone,
       LocalDate asOf) {
+    return ofTransactions(
+        transactions, cancellations, settings, grain, zone, asOf, Optional.empty());
+  }
+
+  /** As a daily run computes them: the periods before {@code earlier}'s taken from it. */
+  public static ChurnRates.Result ofTransactions(
+      Dataset<Row> transactions,
+      Optional<Dataset<Row>> cancellations,
+      ChurnSettings settings,
+      Grain grain,
+      ZoneId zone,
+      LocalDate asOf,
+      Optional<ChurnRates.Earlier> earlier) {
     Dataset<Row> spells =
         LifecycleSpells.of(transactions, cancellations, settings.inactivityDays(), zone, asOf);
     ActivityBase base = ActivityBase.build(transactions, Optional.empty(), zone, grain);
     return ChurnRates.compute(
-        spells, cancellations, base, transactions, settings, grain, zone, asOf);
+        spells, cancellations, base, transactions, settings, grain, zone, asOf, earlier);
   }
 }

@@ -8,7 +8,9 @@ import io.tenure.errors.Errors;
 import io.tenure.metrics.ChurnRates;
 import io.tenure.pipeline.OutputTable;
 import io.tenure.pipeline.RunContext;
+import java.time.LocalDate;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -56,6 +58,17 @@ public final class ChurnRatesFamily implements TableFamily {
       LoggerFactory.getLogger("io.tenure")
           .info("No cancellations input: churn is inactivity-based only");
     }
+    // A daily incremental run recomputes the periods from the first day that can have changed.
+    Set<TableKind> reads = Set.of(TableKind.TRANSACTIONS, TableKind.CANCELLATIONS);
+    Optional<ChurnRates.Earlier> earlier =
+        run.earlierPeriods(PERIODS, reads)
+            .flatMap(
+                p ->
+                    run.earlierPeriods(REASONS, reads)
+                        .map(
+                            r ->
+                                new ChurnRates.Earlier(
+                                    new ChurnRates.Result(p.table(), r.table()), p.changedFrom())));
     ChurnRates.Result r =
         ChurnRates.compute(
             run.spells(),
@@ -65,9 +78,18 @@ public final class ChurnRatesFamily implements TableFamily {
             s.churn(),
             s.grain(),
             s.zone(),
-            run.asOf());
-    Dataset<Row> periods = staging.stage(PERIODS, r.periods());
-    staging.stage(REASONS, r.reasons());
+            run.asOf(),
+            earlier);
+    Dataset<Row> periods;
+    if (earlier.isPresent()) {
+      LocalDate before = run.previousRun().orElseThrow();
+      LocalDate from = s.grain().start(earlier.get().changedFrom());
+      periods = staging.stageRecomputed(PERIODS, r.periods(), before, from);
+      staging.stageRecomputed(REASONS, r.reasons(), before, from);
+    } else {
+      periods = staging.stage(PERIODS, r.periods());
+      staging.stage(REASONS, r.reasons());
+    }
     checkBalance(periods);
   }
 
