@@ -15,10 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BiFunction;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
@@ -108,9 +107,8 @@ public final class ParquetFooters {
     if (!fs.exists(root)) {
       return out;
     }
-    RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
-    while (it.hasNext()) {
-      Path p = it.next().getPath();
+    for (FileStatus f : LocalFiles.filesUnder(fs, root)) {
+      Path p = f.getPath();
       boolean hidden = false;
       for (Path q = p; q != null && !q.equals(root); q = q.getParent()) {
         hidden |= q.getName().startsWith("_") || q.getName().startsWith(".");

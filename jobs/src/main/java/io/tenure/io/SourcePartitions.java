@@ -10,15 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * The data files of a date-partitioned input, {@code <path>/<column>=yyyy-MM-dd/...}, by partition
  * date, with their lengths: what an incremental run compares with what it read before. Listed with
- * one recursive listing (cheap on object stores too).
+ * one recursive listing on object stores ({@link LocalFiles#filesUnder}).
  */
 public record SourcePartitions(String root, Map<LocalDate, Map<String, Long>> files) {
 
@@ -40,9 +39,7 @@ public record SourcePartitions(String root, Map<LocalDate, Map<String, Long>> fi
       }
       Path qualified = fs.makeQualified(root);
       qualifiedRoot = qualified.toString();
-      RemoteIterator<LocatedFileStatus> it = fs.listFiles(qualified, true);
-      while (it.hasNext()) {
-        LocatedFileStatus f = it.next();
+      for (FileStatus f : LocalFiles.filesUnder(fs, qualified)) {
         List<String> parts = relative(qualified, f.getPath());
         if (parts.stream().anyMatch(p -> p.startsWith("_") || p.startsWith("."))) {
           continue; // _SUCCESS, .crc and the like, as Spark skips them
