@@ -24,10 +24,16 @@ public final class PublishedTables {
   /**
    * {@code table} as the run of {@code date} under {@code root} published it, if that run computed
    * it (its manifest lists the table and does not say it was kept from an earlier run of the date)
-   * with the configuration whose digest is {@code digest}; empty otherwise.
+   * with the configuration whose digest is {@code digest} and Tenure {@code version} (a new version
+   * may define a table otherwise); empty otherwise.
    */
   public static Optional<Dataset<Row>> computedBy(
-      SparkSession spark, String root, LocalDate date, String table, String digest) {
+      SparkSession spark,
+      String root,
+      LocalDate date,
+      String table,
+      String digest,
+      String version) {
     Path base = new Path(root);
     String partition = "as_of=" + date;
     Path manifest = new Path(new Path(base, OutputWriter.MANIFESTS), partition + ".json");
@@ -43,7 +49,10 @@ public final class PublishedTables {
       }
       JsonNode entry = m.path("outputs").path(table);
       boolean computed = entry.isObject() && !entry.has("run_id");
-      if (!computed || !digest.equals(m.path("config_digest").asText()) || !fs.exists(dir)) {
+      if (!computed
+          || !digest.equals(m.path("config_digest").asText())
+          || !version.equals(m.path("tenure_version").asText())
+          || !fs.exists(dir)) {
         return Optional.empty();
       }
       return Optional.of(spark.read().parquet(dir.toString()));

@@ -104,14 +104,7 @@ public final class RunContext {
       OutputTable table, Set<TableKind> reads, LocalDate day) {
     return changes
         .filter(c -> c.noneBefore(reads, day, settings.zone()))
-        .flatMap(
-            c ->
-                PublishedTables.computedBy(
-                    spark,
-                    settings.outputPath(),
-                    c.previousAsOf(),
-                    table.name(),
-                    settings.digest()));
+        .flatMap(c -> computedBefore(table, c));
   }
 
   /**
@@ -127,14 +120,18 @@ public final class RunContext {
         c ->
             c.firstChangedDay(reads, settings.zone())
                 .flatMap(
-                    day ->
-                        PublishedTables.computedBy(
-                                spark,
-                                settings.outputPath(),
-                                c.previousAsOf(),
-                                table.name(),
-                                settings.digest())
-                            .map(rows -> new EarlierPeriods(rows, day))));
+                    day -> computedBefore(table, c).map(rows -> new EarlierPeriods(rows, day))));
+  }
+
+  /** {@code table} as the previous run computed it, by the same Tenure and configuration. */
+  private Optional<Dataset<Row>> computedBefore(OutputTable table, InputChanges c) {
+    return PublishedTables.computedBy(
+        spark,
+        settings.outputPath(),
+        c.previousAsOf(),
+        table.name(),
+        settings.digest(),
+        Version.get());
   }
 
   /** Runs {@code body} as a logged stage (its duration in the stage log, progress while long). */
