@@ -20,6 +20,7 @@ import io.tenure.config.ServiceSettings;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -82,7 +83,34 @@ public final class RetentionDrivers {
       Grain grain,
       ZoneId zone,
       LocalDate asOf) {
-    Dataset<Row> units = units(spells, grain, asOf);
+    return compute(
+        spells, interactions, transactions, settings, grain, zone, asOf, Optional.empty());
+  }
+
+  /**
+   * As above, the periods before the one holding {@code earlier}'s first changed day taken from
+   * that earlier run's table: a period's units, their churn and their service before it are all
+   * decided by rows dated before its end (facts count only if known before its start). The overall
+   * rows and the baselines are pooled again from every period's counts.
+   */
+  public static Dataset<Row> compute(
+      Dataset<Row> spells,
+      Dataset<Row> interactions,
+      Dataset<Row> transactions,
+      ServiceSettings settings,
+      Grain grain,
+      ZoneId zone,
+      LocalDate asOf,
+      Optional<EarlierPeriods> earlier) {
+    Optional<LocalDate> p0 = earlier.map(e -> grain.start(e.changedFrom()));
+    Dataset<Row> units = units(spells, grain, asOf, p0);
+    if (p0.isPresent()) {
+      // Only the events that the recomputed periods' look-backs can reach.
+      Column from =
+          Periods.startOfDay(Periods.date(p0.get().minusDays(settings.driverLookbackDays())), zone);
+      interactions = interactions.where(col("opened_at").geq(from));
+      transactions = transactions.where(col("occurred_at").geq(from));
+    }
     Column start = col("period_start");
     Dataset<Row> withReturns =
         ServiceExperience.before(units, interactions, transactions, settings, zone);
@@ -118,7 +146,7 @@ public final class RetentionDrivers {
                 when(col("refunds").gt(0), "yes").otherwise("no").as("returns"))
             .agg(count(lit(1)).as("units"));
     Column churnedUnits = when(col("churned"), col("units")).otherwise(lit(0L));
-    Dataset<Row> byBucket =
+    Dataset<Row> periods =
         combinations
             .select(
                 start,
@@ -128,23 +156,32 @@ public final class RetentionDrivers {
                         array(
                             DRIVERS.stream().map(RetentionDrivers::driver).toArray(Column[]::new)))
                     .as("d"))
-            .select(
-                start,
-                col("units"),
-                col("churned_units"),
-                col("d.driver").as("driver"),
-                col("d.bucket").as("bucket"))
+            .groupBy(start, col("d.driver").as("driver"), col("d.bucket").as("bucket"))
+            .agg(sum("units").as("customer_periods"), sum("churned_units").as("churned"));
+    if (earlier.isPresent()) {
+      periods =
+          earlier
+              .get()
+              .table()
+              .where(col("level").equalTo("period").and(start.lt(Periods.date(p0.get()))))
+              .select(Outputs.columns(periods.columns()))
+              .unionByName(periods);
+    }
+    // Per period and pooled over the periods; every unit has one bucket of each driver, so the
+    // first driver's buckets add up to the baseline.
+    Dataset<Row> byBucket =
+        periods
             .rollup(col("driver"), col("bucket"), start)
             .agg(
-                sum("units").as("customer_periods"),
-                sum("churned_units").as("churned"),
+                sum("customer_periods").as("customer_periods"),
+                sum("churned").as("churned"),
                 grouping(col("bucket")).as("g_bucket"))
             .where(col("g_bucket").equalTo(0));
-    // Every unit is in exactly one combination, so the combinations also give the baseline.
     Dataset<Row> baseline =
-        combinations
+        periods
+            .where(col("driver").equalTo(DRIVERS.get(0)))
             .rollup(start)
-            .agg(sum("units").as("base_units"), sum(churnedUnits).as("base_churned"))
+            .agg(sum("customer_periods").as("base_units"), sum("churned").as("base_churned"))
             .withColumn("base_key", Outputs.periodKey(start))
             .drop("period_start");
     Dataset<Row> joined =
@@ -180,7 +217,8 @@ public final class RetentionDrivers {
    * Customer-periods: customers with an open spell at the start of each complete period, and
    * whether it ended during the period.
    */
-  static Dataset<Row> units(Dataset<Row> spells, Grain grain, LocalDate asOf) {
+  static Dataset<Row> units(
+      Dataset<Row> spells, Grain grain, LocalDate asOf, Optional<LocalDate> from) {
     Column lastComplete = Periods.start(lit(java.sql.Date.valueOf(asOf.plusDays(1))), grain);
     Column firstComplete = Periods.next(Periods.start(col("first"), grain), grain);
     Dataset<Row> grid =
@@ -198,7 +236,8 @@ public final class RetentionDrivers {
                                 expr("INTERVAL " + grain.sqlInterval()))))
                     .as("period_start"))
             // Only periods that ended by the as-of date: every unit had the full period to churn.
-            .where(Periods.next(col("period_start"), grain).leq(lastComplete));
+            .where(Periods.next(col("period_start"), grain).leq(lastComplete))
+            .where(from.map(f -> col("period_start").geq(Periods.date(f))).orElse(lit(true)));
     return LifecycleSpells.openAtStart(spells, grid, grain);
   }
 

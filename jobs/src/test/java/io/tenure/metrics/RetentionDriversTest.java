@@ -4,6 +4,7 @@ import static io.tenure.testing.Rows.purchase;
 import static io.tenure.testing.Rows.refund;
 import static io.tenure.testing.Rows.sorted;
 import static io.tenure.testing.Rows.ts;
+import static org.apache.spark.sql.functions.expr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tenure.config.Grain;
@@ -45,6 +46,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(SparkExtension.class)
 class RetentionDriversTest {
   private static Dataset<Row> drivers;
+  private static Dataset<Row> spells;
+  private static Dataset<Row> interactions;
+  private static Dataset<Row> transactions;
+  private static ServiceSettings settings;
 
   private static Row contact(
       String customer,
@@ -78,14 +83,14 @@ class RetentionDriversTest {
             .add("customer_id", DataTypes.StringType)
             .add("start_date", DataTypes.DateType)
             .add("churn_date", DataTypes.DateType);
-    Dataset<Row> spells =
+    spells =
         Rows.df(
             spark,
             spellSchema,
             RowFactory.create("a", Rows.date("2024-01-05"), null),
             RowFactory.create("b", Rows.date("2024-01-10"), Rows.date("2024-02-20")),
             RowFactory.create("c", Rows.date("2024-02-03"), Rows.date("2024-03-15")));
-    Dataset<Row> interactions =
+    interactions =
         Rows.df(
             spark,
             Rows.INTERACTIONS,
@@ -119,13 +124,13 @@ class RetentionDriversTest {
                 true,
                 1,
                 2));
-    Dataset<Row> transactions =
+    transactions =
         Rows.df(
             spark,
             Rows.TRANSACTIONS,
             purchase("c", "2024-02-03T12:00:00Z", "30"),
             refund("c", "2024-02-25T12:00:00Z", "30"));
-    ServiceSettings settings =
+    settings =
         new ServiceSettings(
             Map.of("phone", 60.0, "chat", 120.0),
             7,
@@ -203,5 +208,54 @@ class RetentionDriversTest {
             "2024-02-01 | 0 | 1 | 0 | 0.5",
             "2024-02-01 | 1 | 1 | 1 | 0.5",
             "2024-03-01 | 1 | 2 | 1 | 0.5");
+  }
+
+  @Test
+  void aDailyRunRecomputesThePeriodsFromTheFirstChangedDayAndPoolsThemAgain() {
+    // The run of Feb 29 had February complete; the run of Mar 31 adds March, and nothing dated
+    // before March changed. February's rows are the earlier run's (marked here by 10 extra units
+    // per bucket), March is computed, and the overall rows and baselines pool both.
+    Dataset<Row> before = compute(LocalDate.parse("2024-02-29"), Optional.empty());
+    assertThat(sorted(before.where("level = 'period'"), "cast(period_start as string)"))
+        .containsOnly("2024-02-01");
+    String[] columns = drivers.columns();
+    assertThat(sorted(compute(LocalDate.parse("2024-03-31"), Optional.of(before)), columns))
+        .containsExactlyElementsOf(sorted(drivers, columns));
+
+    Dataset<Row> marked =
+        compute(
+            LocalDate.parse("2024-03-31"),
+            Optional.of(before.withColumn("customer_periods", expr("customer_periods + 10"))));
+    assertThat(
+            sorted(
+                marked.where("level = 'period' and driver = 'contacts'"),
+                "cast(period_start as string)",
+                "bucket",
+                "customer_periods",
+                "churned",
+                "round(baseline_churn_rate, 4)"))
+        .containsExactly(
+            "2024-02-01 | 0 | 11 | 0 | 0.0455",
+            "2024-02-01 | 1 | 11 | 1 | 0.0455",
+            "2024-03-01 | 1 | 2 | 1 | 0.5");
+    assertThat(
+            sorted(
+                marked.where("level = 'overall' and driver = 'contacts'"),
+                "bucket",
+                "customer_periods",
+                "round(baseline_churn_rate, 4)"))
+        .containsExactly("0 | 11 | 0.0833", "1 | 13 | 0.0833");
+  }
+
+  private static Dataset<Row> compute(LocalDate asOf, Optional<Dataset<Row>> earlier) {
+    return RetentionDrivers.compute(
+        spells,
+        interactions,
+        transactions,
+        settings,
+        Grain.MONTH,
+        ZoneOffset.UTC,
+        asOf,
+        earlier.map(e -> new EarlierPeriods(e, LocalDate.parse("2024-03-01"))));
   }
 }

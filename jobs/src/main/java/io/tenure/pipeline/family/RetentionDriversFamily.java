@@ -2,6 +2,7 @@ package io.tenure.pipeline.family;
 
 import io.tenure.config.TableKind;
 import io.tenure.config.TenureSettings;
+import io.tenure.metrics.EarlierPeriods;
 import io.tenure.metrics.RetentionDrivers;
 import io.tenure.pipeline.OutputTable;
 import io.tenure.pipeline.RunContext;
@@ -52,8 +53,9 @@ public final class RetentionDriversFamily implements TableFamily {
       staging.stageUnchanged(DRIVERS, same.get(), previous.get());
       return;
     }
-    staging.stage(
-        DRIVERS,
+    // Otherwise the periods from the first day that can have changed.
+    Optional<EarlierPeriods> earlier = run.earlierPeriods(DRIVERS, READS);
+    Dataset<Row> drivers =
         RetentionDrivers.compute(
             run.spells(),
             run.interactions(),
@@ -61,6 +63,16 @@ public final class RetentionDriversFamily implements TableFamily {
             s.service(),
             s.grain(),
             s.zone(),
-            run.asOf()));
+            run.asOf(),
+            earlier);
+    if (earlier.isPresent()) {
+      staging.stageRecomputed(
+          DRIVERS,
+          drivers,
+          run.previousRun().orElseThrow(),
+          s.grain().start(earlier.get().changedFrom()));
+    } else {
+      staging.stage(DRIVERS, drivers);
+    }
   }
 }
