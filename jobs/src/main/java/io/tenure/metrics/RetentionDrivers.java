@@ -74,24 +74,10 @@ public final class RetentionDrivers {
    * @param spells churn lifecycle spells (customer_id, start_date, churn_date)
    * @param interactions clean interactions
    * @param transactions clean transactions (for refunds)
-   */
-  public static Dataset<Row> compute(
-      Dataset<Row> spells,
-      Dataset<Row> interactions,
-      Dataset<Row> transactions,
-      ServiceSettings settings,
-      Grain grain,
-      ZoneId zone,
-      LocalDate asOf) {
-    return compute(
-        spells, interactions, transactions, settings, grain, zone, asOf, Optional.empty());
-  }
-
-  /**
-   * As above, the periods before the one holding {@code earlier}'s first changed day taken from
-   * that earlier run's table: a period's units, their churn and their service before it are all
-   * decided by rows dated before its end (facts count only if known before its start). The overall
-   * rows and the baselines are pooled again from every period's counts.
+   * @param earlier with an earlier run's table, the periods before the one holding its first
+   *     changed day are taken from it: a period's units, their churn and their service before it
+   *     are all decided by rows dated before its end (facts count only if known before its start).
+   *     The overall rows and the baselines are pooled again from every period's counts.
    */
   public static Dataset<Row> compute(
       Dataset<Row> spells,

@@ -138,15 +138,7 @@ class RetentionDriversTest {
             List.of("complaint"),
             180,
             Optional.empty());
-    drivers =
-        RetentionDrivers.compute(
-            spells,
-            interactions,
-            transactions,
-            settings,
-            Grain.MONTH,
-            ZoneOffset.UTC,
-            LocalDate.parse("2024-03-31"));
+    drivers = compute(LocalDate.parse("2024-03-31"), Optional.empty());
   }
 
   @Test
