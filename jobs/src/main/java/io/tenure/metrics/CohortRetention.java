@@ -91,8 +91,7 @@ public final class CohortRetention {
       Breakdown breakdown,
       LocalDate asOf,
       Optional<EarlierPeriods> earlier) {
-    Optional<Column> from =
-        earlier.map(e -> lit(java.sql.Date.valueOf(grain.start(e.changedFrom()))));
+    Optional<Column> from = earlier.map(e -> Periods.date(grain.start(e.changedFrom())));
     Column cohortDate =
         anchor == CohortAnchor.SIGNUP
             ? coalesce(col(ActivityBase.SIGNUP_DATE), col(ActivityBase.FIRST_PURCHASE_DATE))
@@ -167,10 +166,7 @@ public final class CohortRetention {
               .get()
               .table()
               .where(col(PERIOD_START).lt(from.get()))
-              .select(
-                  java.util.Arrays.stream(counted.columns())
-                      .map(c -> col(c))
-                      .toArray(Column[]::new))
+              .select(Outputs.columns(counted.columns()))
               .unionByName(counted);
     }
 
