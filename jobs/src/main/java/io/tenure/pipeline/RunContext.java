@@ -11,6 +11,7 @@ import io.tenure.io.WorkArea;
 import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.EarlierPeriods;
 import io.tenure.metrics.LifecycleSpells;
+import io.tenure.pipeline.family.TableFamily;
 import java.time.LocalDate;
 import java.util.Optional;
 import java.util.Set;
@@ -121,6 +122,21 @@ public final class RunContext {
             c.firstChangedDay(reads, settings.zone())
                 .flatMap(
                     day -> computedBefore(table, c).map(rows -> new EarlierPeriods(rows, day))));
+  }
+
+  /**
+   * Stages a period table: computed whole, or from the period holding {@code changedFrom} on with
+   * the earlier periods of the {@linkplain #earlierPeriods previous run} (the manifest says so).
+   */
+  public Dataset<Row> stagePeriods(
+      TableFamily.Staging staging,
+      OutputTable table,
+      Dataset<Row> rows,
+      Optional<LocalDate> changedFrom) {
+    return changedFrom.isPresent()
+        ? staging.stageRecomputed(
+            table, rows, previousRun().orElseThrow(), settings.grain().start(changedFrom.get()))
+        : staging.stage(table, rows);
   }
 
   /** {@code table} as the previous run computed it, by the same Tenure and configuration. */

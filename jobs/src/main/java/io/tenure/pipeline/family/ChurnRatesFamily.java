@@ -80,16 +80,9 @@ public final class ChurnRatesFamily implements TableFamily {
             s.zone(),
             run.asOf(),
             earlier);
-    Dataset<Row> periods;
-    if (earlier.isPresent()) {
-      LocalDate before = run.previousRun().orElseThrow();
-      LocalDate from = s.grain().start(earlier.get().changedFrom());
-      periods = staging.stageRecomputed(PERIODS, r.periods(), before, from);
-      staging.stageRecomputed(REASONS, r.reasons(), before, from);
-    } else {
-      periods = staging.stage(PERIODS, r.periods());
-      staging.stage(REASONS, r.reasons());
-    }
+    Optional<LocalDate> changedFrom = earlier.map(ChurnRates.Earlier::changedFrom);
+    Dataset<Row> periods = run.stagePeriods(staging, PERIODS, r.periods(), changedFrom);
+    run.stagePeriods(staging, REASONS, r.reasons(), changedFrom);
     checkBalance(periods);
   }
 

@@ -62,13 +62,7 @@ public final class CohortRetentionFamily implements TableFamily {
             run.asOf(),
             earlier);
     Dataset<Row> cells =
-        earlier.isPresent()
-            ? staging.stageRecomputed(
-                CELLS,
-                computed,
-                run.previousRun().orElseThrow(),
-                s.grain().start(earlier.get().changedFrom()))
-            : staging.stage(CELLS, computed);
+        run.stagePeriods(staging, CELLS, computed, earlier.map(EarlierPeriods::changedFrom));
     // The summary pools the written cells rather than recomputing them.
     staging.stage(SUMMARY, CohortRetention.summarize(cells));
   }

@@ -65,14 +65,6 @@ public final class RetentionDriversFamily implements TableFamily {
             s.zone(),
             run.asOf(),
             earlier);
-    if (earlier.isPresent()) {
-      staging.stageRecomputed(
-          DRIVERS,
-          drivers,
-          run.previousRun().orElseThrow(),
-          s.grain().start(earlier.get().changedFrom()));
-    } else {
-      staging.stage(DRIVERS, drivers);
-    }
+    run.stagePeriods(staging, DRIVERS, drivers, earlier.map(EarlierPeriods::changedFrom));
   }
 }
