@@ -1,9 +1,7 @@
 package io.tenure.io;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.time.LocalDate;
 import java.util.Optional;
 import org.apache.hadoop.fs.FileSystem;
@@ -17,7 +15,6 @@ import org.slf4j.LoggerFactory;
 /** Tables that earlier runs published, read back with what their manifests say about them. */
 public final class PublishedTables {
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private PublishedTables() {}
 
@@ -40,13 +37,11 @@ public final class PublishedTables {
     Path dir = new Path(new Path(base, table), partition);
     try {
       FileSystem fs = base.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      if (!fs.exists(manifest)) {
+      Optional<JsonNode> published = ManifestInPlace.read(fs, manifest);
+      if (published.isEmpty()) {
         return Optional.empty();
       }
-      JsonNode m;
-      try (InputStream in = fs.open(manifest)) {
-        m = MAPPER.readTree(in);
-      }
+      JsonNode m = published.get();
       JsonNode entry = m.path("outputs").path(table);
       boolean computed = entry.isObject() && !entry.has("run_id");
       if (!computed

@@ -143,8 +143,7 @@ public final class ChurnFeatures {
     Column[] within30 = new Column[sorted.size()];
     Column[] within90 = new Column[sorted.size()];
     for (int i = 0; i < sorted.size(); i++) {
-      Column daysBefore =
-          datediff(lit(java.sql.Date.valueOf(sorted.get(i))), col(ActivityBase.ACTIVITY_DATE));
+      Column daysBefore = datediff(Periods.date(sorted.get(i)), col(ActivityBase.ACTIVITY_DATE));
       Column recent = purchased.and(daysBefore.geq(0));
       within30[i] =
           sum(when(recent.and(daysBefore.lt(30)), col(ActivityBase.PURCHASES)).otherwise(0L));
@@ -247,7 +246,7 @@ public final class ChurnFeatures {
   private static Column firstOnOrAfter(List<LocalDate> sorted, Column day) {
     Column bucket = lit(null).cast(DataTypes.DateType);
     for (int i = sorted.size() - 1; i >= 0; i--) {
-      Column cutoff = lit(java.sql.Date.valueOf(sorted.get(i)));
+      Column cutoff = Periods.date(sorted.get(i));
       bucket = when(day.leq(cutoff), cutoff).otherwise(bucket);
     }
     return bucket;

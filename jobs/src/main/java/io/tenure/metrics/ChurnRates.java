@@ -148,7 +148,7 @@ public final class ChurnRates {
                 count(when(col(CHURN_TYPE).equalTo(INACTIVITY), 1)).as(CHURNED_BY_INACTIVITY));
     // State at each period end, counted from spells rather than accumulated from the event
     // counts above, so that the balance check compares two different computations.
-    Column asOfDate = lit(java.sql.Date.valueOf(asOf));
+    Column asOfDate = Periods.date(asOf);
     Column first = p0.map(d -> greatest(col("first"), Periods.date(d))).orElse(col("first"));
     Dataset<Row> grid =
         allSpells

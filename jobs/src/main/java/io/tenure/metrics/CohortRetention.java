@@ -137,7 +137,7 @@ public final class CohortRetention {
         members.groupBy(BREAKDOWN_VALUE, COHORT_START).agg(count(lit(1)).as(COHORT_SIZE));
 
     Dataset<Row> cellActivity = withTotal(activity, breakdown, ACTIVE_CUSTOMERS, REVENUE);
-    Column asOfDate = lit(java.sql.Date.valueOf(asOf));
+    Column asOfDate = Periods.date(asOf);
     Column lastIndex = Periods.index(col(COHORT_START), Periods.start(asOfDate, grain), grain);
     // From the first recomputed period on (never after the as-of period: the first changed day is
     // no later than the as-of date).

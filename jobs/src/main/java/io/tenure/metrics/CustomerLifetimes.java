@@ -64,7 +64,7 @@ public final class CustomerLifetimes {
         anchor == CohortAnchor.SIGNUP
             ? coalesce(col(ActivityBase.SIGNUP_DATE), col(ChurnRates.START_DATE))
             : col(ChurnRates.START_DATE);
-    Column end = coalesce(col(ChurnRates.CHURN_DATE), lit(java.sql.Date.valueOf(asOf)));
+    Column end = coalesce(col(ChurnRates.CHURN_DATE), Periods.date(asOf));
     List<Column> groups = new ArrayList<>();
     groups.add(group("overall", lit("all")));
     groups.add(group("cohort", Periods.start(origin, cohortGrain).cast("string")));

@@ -128,7 +128,7 @@ public final class LifecycleSpells {
     Column byCancel =
         coalesce(col("next_type").equalTo(1).and(col("next_date").leq(inactiveDate)), lit(false));
     Column endDate = when(byCancel, col("next_date")).otherwise(inactiveDate);
-    Column known = endDate.leq(lit(java.sql.Date.valueOf(asOf)));
+    Column known = endDate.leq(Periods.date(asOf));
     return ends.select(
         col(CUSTOMER_ID),
         col(SPELL),

@@ -205,7 +205,7 @@ public final class RetentionDrivers {
    */
   static Dataset<Row> units(
       Dataset<Row> spells, Grain grain, LocalDate asOf, Optional<LocalDate> from) {
-    Column lastComplete = Periods.start(lit(java.sql.Date.valueOf(asOf.plusDays(1))), grain);
+    Column lastComplete = Periods.start(Periods.date(asOf.plusDays(1)), grain);
     Column firstComplete = Periods.next(Periods.start(col("first"), grain), grain);
     Dataset<Row> grid =
         spells

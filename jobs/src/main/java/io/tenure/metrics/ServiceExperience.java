@@ -12,7 +12,6 @@ import static org.apache.spark.sql.functions.when;
 
 import io.tenure.config.ServiceSettings;
 import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -101,7 +100,7 @@ public final class ServiceExperience {
         when(
             answeredBefore,
             col("first_response_at").cast("double").minus(col("opened_at").cast("double")));
-    Column[] unitColumns = Arrays.stream(units.columns()).map(u -> col(u)).toArray(Column[]::new);
+    Column[] unitColumns = Outputs.columns(units.columns());
     return seen.groupBy(unitColumns)
         .agg(
             count(when(contact, 1)).as("n"),
