@@ -90,27 +90,14 @@ class CohortRetentionTest {
     // February are the earlier run's rows (marked here by 100 extra active customers), with the
     // ratios and completeness recomputed from them.
     Dataset<Row> all = transactions(spark);
-    LocalDate before = LocalDate.of(2024, 3, 20);
     Dataset<Row> upTo = all.where("occurred_at < timestamp'2024-03-21 00:00:00Z'");
-    Dataset<Row> earlier =
-        CohortRetention.compute(
-                ActivityBase.build(upTo, Optional.empty(), ZoneOffset.UTC, Grain.MONTH),
-                Grain.MONTH,
-                CohortAnchor.FIRST_PURCHASE,
-                Breakdown.NONE,
-                before)
-            .withColumn(
-                "active_customers", org.apache.spark.sql.functions.expr("active_customers + 100"));
+    Dataset<Row> before = monthly(upTo, LocalDate.of(2024, 3, 20), Optional.empty());
+    Dataset<Row> marked =
+        before.withColumn(
+            "active_customers", org.apache.spark.sql.functions.expr("active_customers + 100"));
     LocalDate asOf = LocalDate.of(2024, 4, 30);
-    ActivityBase base = ActivityBase.build(all, Optional.empty(), ZoneOffset.UTC, Grain.MONTH);
-    Dataset<Row> r =
-        CohortRetention.compute(
-            base,
-            Grain.MONTH,
-            CohortAnchor.FIRST_PURCHASE,
-            Breakdown.NONE,
-            asOf,
-            Optional.of(new EarlierPeriods(earlier, LocalDate.of(2024, 3, 15))));
+    LocalDate changedFrom = LocalDate.of(2024, 3, 15);
+    Dataset<Row> r = monthly(all, asOf, Optional.of(new EarlierPeriods(marked, changedFrom)));
 
     String[] columns = {
       "cohort_start",
@@ -133,25 +120,22 @@ class CohortRetentionTest {
             "2024-02-01 | 2 | 1 | 0 | 0.0 | 0.0 | 0.0 | true",
             "2024-04-01 | 0 | 1 | 1 | 1.0 | 60.0 | 1.0 | true");
     // Without the marks, the same rows as a run over everything.
-    Dataset<Row> unmarked =
-        CohortRetention.compute(
-            base,
-            Grain.MONTH,
-            CohortAnchor.FIRST_PURCHASE,
-            Breakdown.NONE,
-            asOf,
-            Optional.of(
-                new EarlierPeriods(
-                    earlier.withColumn(
-                        "active_customers",
-                        org.apache.spark.sql.functions.expr("active_customers - 100")),
-                    LocalDate.of(2024, 3, 15))));
-    assertThat(sorted(unmarked, columns))
-        .containsExactlyElementsOf(
+    assertThat(
             sorted(
-                CohortRetention.compute(
-                    base, Grain.MONTH, CohortAnchor.FIRST_PURCHASE, Breakdown.NONE, asOf),
-                columns));
+                monthly(all, asOf, Optional.of(new EarlierPeriods(before, changedFrom))), columns))
+        .containsExactlyElementsOf(sorted(monthly(all, asOf, Optional.empty()), columns));
+  }
+
+  /** Monthly cohorts by first purchase, without a breakdown. */
+  private static Dataset<Row> monthly(
+      Dataset<Row> tx, LocalDate asOf, Optional<EarlierPeriods> earlier) {
+    return CohortRetention.compute(
+        ActivityBase.build(tx, Optional.empty(), ZoneOffset.UTC, Grain.MONTH),
+        Grain.MONTH,
+        CohortAnchor.FIRST_PURCHASE,
+        Breakdown.NONE,
+        asOf,
+        earlier);
   }
 
   @Test
