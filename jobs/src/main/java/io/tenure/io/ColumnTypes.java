@@ -13,13 +13,17 @@ import io.tenure.config.InputContract.LogicalType;
 import java.time.ZoneId;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.ByteType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.DecimalType;
 import org.apache.spark.sql.types.DoubleType;
 import org.apache.spark.sql.types.FloatType;
+import org.apache.spark.sql.types.IntegerType;
+import org.apache.spark.sql.types.LongType;
 import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.ShortType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
@@ -80,6 +84,35 @@ final class ColumnTypes {
               || found instanceof TimestampNTZType
               || found instanceof DateType;
       case AMOUNT, SECONDS, SCORE -> found instanceof NumericType;
+      case FLAG -> found instanceof BooleanType || found instanceof NumericType;
+    };
+  }
+
+  /**
+   * Whether every non-null source value of type {@code found} converts to {@code type}, so that the
+   * unparseable rule cannot fire and need not run: a whole number as an id or a flag, a short one
+   * as a score, any time type but a string as a time, a decimal with at most 14 integer digits as
+   * an amount. Text (a CSV field, a timestamp written as a string), fractional numbers as ids or
+   * scores, and numbers that may overflow an amount or a score can fail. (Rules on every row of a
+   * wide input add up: a generated method above the JVM's 8,000-byte limit is interpreted,
+   * docs/benchmarks.md.)
+   */
+  static boolean alwaysConverts(DataType found, LogicalType type) {
+    boolean smallWhole =
+        found instanceof ByteType || found instanceof ShortType || found instanceof IntegerType;
+    boolean whole = smallWhole || found instanceof LongType;
+    return switch (type) {
+      case ID -> whole || found instanceof StringType;
+      case TEXT -> true;
+      case TIMESTAMP -> !(found instanceof StringType);
+      case AMOUNT ->
+          smallWhole
+              || (found instanceof DecimalType d
+                  && d.precision() - d.scale()
+                      <= InputContract.AMOUNT_TYPE.precision() - InputContract.AMOUNT_TYPE.scale());
+      case SECONDS -> found instanceof NumericType;
+      // Not an int: Integer.MIN_VALUE is beyond the range a score accepts (|d| <= MAX_VALUE).
+      case SCORE -> found instanceof ByteType || found instanceof ShortType;
       case FLAG -> found instanceof BooleanType || found instanceof NumericType;
     };
   }

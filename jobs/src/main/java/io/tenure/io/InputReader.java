@@ -13,10 +13,12 @@ import io.tenure.config.TenureSettings;
 import io.tenure.errors.Errors;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -58,6 +60,7 @@ public final class InputReader {
 
     Map<String, Column> typed = new LinkedHashMap<>();
     Map<String, Column> present = new LinkedHashMap<>();
+    Set<String> lossless = new HashSet<>();
     for (ColumnSpec spec : InputContract.columns(in.table())) {
       Optional<StructField> field = find(raw, in.sourceColumn(spec.name()));
       if (field.isEmpty()) {
@@ -86,6 +89,9 @@ public final class InputReader {
       Column source = raw.col(TypedInput.quoted(f.name()));
       present.put(spec.name(), col(TypedInput.RAW).getField(f.name()));
       typed.put(spec.name(), types.convert(source, f.dataType(), spec.type()));
+      if (ColumnTypes.alwaysConverts(f.dataType(), spec.type())) {
+        lossless.add(spec.name());
+      }
     }
 
     List<Column> projection = new ArrayList<>();
@@ -101,7 +107,7 @@ public final class InputReader {
     projection.add(UserExpressions.rowFilter(raw, in, rawColumns).as(TypedInput.PASSES_FILTER));
     Dataset<Row> cast = raw.select(projection.toArray(Column[]::new));
     List<String> text = textSource ? textColumns(raw) : List.of();
-    return new TypedInput(in, cast, present, text, new ArrayList<>(typed.keySet()));
+    return new TypedInput(in, cast, present, text, new ArrayList<>(typed.keySet()), lossless);
   }
 
   /** The columns of the source itself, without Spark's corrupt-record column. */

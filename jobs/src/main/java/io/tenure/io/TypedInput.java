@@ -19,13 +19,16 @@ import org.apache.spark.sql.Row;
  * @param textColumns the string columns of a text source (CSV) as read, for the encoding rules;
  *     empty for typed formats
  * @param canonical the canonical column names, in contract order
+ * @param lossless the canonical columns of {@code present} whose every source value converts: no
+ *     row can be unparseable in them
  */
 public record TypedInput(
     io.tenure.config.InputSettings settings,
     Dataset<Row> rows,
     Map<String, Column> present,
     List<String> textColumns,
-    List<String> canonical) {
+    List<String> canonical,
+    java.util.Set<String> lossless) {
 
   /** The source row as read (with derived columns), a struct. */
   public static final String RAW = "_raw";
@@ -43,6 +46,7 @@ public record TypedInput(
     present = Map.copyOf(present);
     textColumns = List.copyOf(textColumns);
     canonical = List.copyOf(canonical);
+    lossless = java.util.Set.copyOf(lossless);
   }
 
   /** A column name as Spark parses it: in backticks, a backtick inside doubled. */

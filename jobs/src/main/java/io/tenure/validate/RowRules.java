@@ -25,6 +25,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,6 +42,7 @@ final class RowRules {
   private final LocalDate today;
   private final ZoneId zone;
   private final List<String> textColumns;
+  private final Set<String> lossless;
 
   RowRules(
       TableKind table,
@@ -49,7 +51,9 @@ final class RowRules {
       Validation.Currencies currencies,
       LocalDate today,
       ZoneId zone,
-      List<String> textColumns) {
+      List<String> textColumns,
+      Set<String> lossless) {
+    this.lossless = lossless;
     this.today = today;
     this.zone = zone;
     this.textColumns = textColumns;
@@ -136,10 +140,12 @@ final class RowRules {
     }
     // A value given in the source that does not convert to its type (an id of 292.5, a score
     // of "five" or 4.7, a flag of "maybe") is a broken row, never silently null.
+    // A column whose source type always converts needs no rule (ColumnTypes#alwaysConverts).
     for (ColumnSpec spec : InputContract.columns(table)) {
-      if (spec.type() != LogicalType.TEXT && has(spec.name()) && !spec.required()) {
-        rules.add(rule(unconverted(spec.name()), "unparseable_" + spec.name()));
-      } else if (spec.type() == LogicalType.ID && has(spec.name())) {
+      boolean mayFail = has(spec.name()) && !lossless.contains(spec.name());
+      if (mayFail
+          && (spec.type() == LogicalType.ID
+              || spec.type() != LogicalType.TEXT && !spec.required())) {
         rules.add(rule(unconverted(spec.name()), "unparseable_" + spec.name()));
       }
     }
@@ -238,9 +244,14 @@ final class RowRules {
     return lit(java.sql.Date.valueOf(today.plusDays(1)));
   }
 
-  /** A time whose local date is after the day the run happens (a typo or a clock error). */
+  /**
+   * A time whose local date is after tomorrow, the slack {@code in_the_future} allows (a typo or a
+   * clock error). Compared as instants: a local date per row and column cost a zone conversion
+   * each.
+   */
   private Column afterToday(String name) {
-    return has(name) ? Periods.localDate(col(name), zone).gt(tomorrow()) : lit(false);
+    Column dayAfterTomorrow = Periods.startOfDay(Periods.date(today.plusDays(2)), zone);
+    return has(name) ? col(name).geq(dayAfterTomorrow) : lit(false);
   }
 
   /** "missing_x" when the source value is null, "unparseable_x" when it did not cast. */

@@ -89,7 +89,8 @@ public final class Validation {
             currencies,
             LocalDate.now(settings.zone()),
             settings.zone(),
-            input.textColumns());
+            input.textColumns(),
+            input.lossless());
     Set<String> placeholders = settings.quality().placeholderCustomerIds();
     Column placeholder =
         placeholders.isEmpty()
