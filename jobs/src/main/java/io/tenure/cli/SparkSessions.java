@@ -1,6 +1,7 @@
 package io.tenure.cli;
 
 import io.tenure.config.TenureSettings;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.SparkConf;
@@ -9,6 +10,8 @@ import org.apache.spark.sql.SparkSession;
 /** Creates (or joins) the Spark session with the settings Tenure relies on. */
 final class SparkSessions {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.tenure");
+
+  static final String HUGE_METHOD_LIMIT = "spark.sql.codegen.hugeMethodLimit";
 
   private SparkSessions() {}
 
@@ -26,41 +29,53 @@ final class SparkSessions {
       existing.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
       return existing;
     }
-    // spark-submit's settings (--name, --conf, spark-defaults.conf) arrive as system properties:
-    // they win over tenure.spark.conf, which wins over Tenure's defaults below.
-    SparkConf conf = new SparkConf();
+    SparkConf submitted = new SparkConf();
     SparkSession.Builder builder = SparkSession.builder();
-    String submitted = conf.get("spark.app.name", "");
-    if (submitted.isEmpty() || submitted.equals(TenureCli.class.getName())) {
+    String name = submitted.get("spark.app.name", "");
+    if (name.isEmpty() || name.equals(TenureCli.class.getName())) {
       builder.appName(appName); // spark-submit without --name names the app after the class
     }
-    if (!conf.contains("spark.master")) {
-      builder.master("local[*]");
-      builder.config("spark.ui.showConsoleProgress", "false");
+    settings(submitted, sparkConf).forEach(builder::config);
+    return builder.getOrCreate();
+  }
+
+  /**
+   * The settings Tenure gives a session it creates. spark-submit's settings (--conf,
+   * spark-defaults.conf) arrive as system properties in {@code submitted}: they win over
+   * tenure.spark.conf ({@code sparkConf}), which wins over Tenure's defaults.
+   */
+  static Map<String, String> settings(SparkConf submitted, Map<String, String> sparkConf) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (!submitted.contains("spark.master")) {
+      out.put("spark.master", "local[*]");
+      out.put("spark.ui.showConsoleProgress", "false");
       // Spark's default of 200 shuffle partitions only adds task overhead on one machine.
-      builder.config(
+      out.put(
           "spark.sql.shuffle.partitions",
           String.valueOf(4 * Runtime.getRuntime().availableProcessors()));
     }
-    if (!conf.contains("spark.sql.adaptive.enabled")) {
-      builder.config("spark.sql.adaptive.enabled", "true");
-    }
+    out.put("spark.sql.adaptive.enabled", "true");
+    // HotSpot compiles no method above 8,000 bytes of bytecode: with Spark's default (64 KB) a wide
+    // plan runs interpreted, 2-3 times slower than without whole-stage codegen (Spark's own advice
+    // for HotSpot; docs/benchmarks.md).
+    out.put(HUGE_METHOD_LIMIT, "8000");
+    out.keySet().removeIf(submitted::contains);
     sparkConf.forEach(
         (key, value) -> {
-          if (conf.contains(key)) {
+          if (submitted.contains(key)) {
             LOG.warn(
                 "tenure.spark.conf.\"{}\" = {} is ignored: spark-submit set {} = {}",
                 key,
                 value,
                 key,
-                conf.get(key));
+                submitted.get(key));
           } else {
-            builder.config(key, value);
+            out.put(key, value);
           }
         });
-    builder.config("spark.sql.session.timeZone", "UTC");
-    builder.config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
-    return builder.getOrCreate();
+    out.put("spark.sql.session.timeZone", "UTC");
+    out.put("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    return out;
   }
 
   /**
