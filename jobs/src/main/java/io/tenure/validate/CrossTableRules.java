@@ -10,7 +10,6 @@ import io.tenure.config.TableKind;
 import io.tenure.io.WorkArea;
 import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.Periods;
-import java.sql.Date;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.EnumMap;
@@ -119,7 +118,7 @@ public final class CrossTableRules {
   public static Dataset<Row> firstPurchasesUpTo(
       Dataset<Row> firstPurchases, LocalDate asOf, ZoneId zone) {
     return firstPurchases
-        .where(Periods.localDate(col(FIRST_PURCHASE), zone).leq(lit(Date.valueOf(asOf))))
+        .where(Periods.localDate(col(FIRST_PURCHASE), zone).leq(Periods.date(asOf)))
         .select(
             col(CUSTOMER).as(ActivityBase.CUSTOMER_ID),
             col(FIRST_PURCHASE).as(ActivityBase.FIRST_PURCHASE_AT));

@@ -207,7 +207,7 @@ final class RowRules {
     // also move the default as-of date (the last event date) into the future.
     rules.add(rule(col(ValidatedInput.EVENT_DATE).gt(tomorrow()), "in_the_future"));
     if (quality.earliestDate().isPresent()) {
-      Column first = lit(java.sql.Date.valueOf(quality.earliestDate().get()));
+      Column first = Periods.date(quality.earliestDate().get());
       rules.add(rule(col(ValidatedInput.EVENT_DATE).lt(first), "before_earliest_date"));
     }
     Column reason = lit(null).cast("string");
@@ -241,7 +241,7 @@ final class RowRules {
   }
 
   private Column tomorrow() {
-    return lit(java.sql.Date.valueOf(today.plusDays(1)));
+    return Periods.date(today.plusDays(1));
   }
 
   /**

@@ -12,6 +12,7 @@ import io.tenure.config.TableKind;
 import io.tenure.io.Pseudonymiser;
 import io.tenure.io.TypedInput;
 import io.tenure.io.WorkArea;
+import io.tenure.metrics.Periods;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Optional;
@@ -159,6 +160,6 @@ public final class ValidatedInput {
   /** Whether a row's event date is on or before the as-of date (rows without one are kept). */
   static Column inScope(LocalDate asOf) {
     Column date = col(ValidatedInput.EVENT_DATE);
-    return date.isNull().or(date.leq(lit(java.sql.Date.valueOf(asOf))));
+    return date.isNull().or(date.leq(Periods.date(asOf)));
   }
 }

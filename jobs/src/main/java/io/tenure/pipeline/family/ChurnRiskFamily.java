@@ -12,6 +12,7 @@ import io.tenure.io.ModelStore;
 import io.tenure.metrics.ChurnFeatures;
 import io.tenure.metrics.ChurnRiskModel;
 import io.tenure.metrics.ModelQuality;
+import io.tenure.metrics.Periods;
 import io.tenure.pipeline.OutputTable;
 import io.tenure.pipeline.RunContext;
 import java.time.LocalDate;
@@ -112,7 +113,7 @@ public final class ChurnRiskFamily implements TableFamily {
     Dataset<Row> all =
         run.keep("churn_features", "Keep the churn-risk features", features(run, cutoffs));
     Dataset<Row> labelled =
-        all.where(col(ChurnFeatures.CUTOFF).lt(lit(java.sql.Date.valueOf(trainedAsOf))))
+        all.where(col(ChurnFeatures.CUTOFF).lt(Periods.date(trainedAsOf)))
             .withColumn(
                 ChurnRiskModel.LABEL,
                 when(
@@ -123,8 +124,7 @@ public final class ChurnRiskFamily implements TableFamily {
         labelled.where(
             col(ChurnFeatures.CUTOFF)
                 .isin(training.stream().map(java.sql.Date::valueOf).toArray()));
-    Dataset<Row> test =
-        labelled.where(col(ChurnFeatures.CUTOFF).equalTo(lit(java.sql.Date.valueOf(evaluation))));
+    Dataset<Row> test = labelled.where(col(ChurnFeatures.CUTOFF).equalTo(Periods.date(evaluation)));
     long[] trainCounts = classCounts(train);
     long[] testCounts = classCounts(test);
     String missing = tooFew(trainCounts, testCounts, s.minExamplesPerClass());
@@ -197,8 +197,7 @@ public final class ChurnRiskFamily implements TableFamily {
                     .add("decile", "int")
                     .add("value", "double"))
             .withColumn(
-                "evaluation_cutoff",
-                lit(java.sql.Date.valueOf(trained.trainedAsOf().minusDays(s.horizonDays()))))
+                "evaluation_cutoff", Periods.date(trained.trainedAsOf().minusDays(s.horizonDays())))
             .withColumn("horizon_days", lit(s.horizonDays()));
     staging.stage(METRICS, metrics);
     staging.stageDirectory(
@@ -224,7 +223,7 @@ public final class ChurnRiskFamily implements TableFamily {
       Dataset<Row> features,
       ChurnRiskSettings s) {
     Dataset<Row> current =
-        features.where(col(ChurnFeatures.CUTOFF).equalTo(lit(java.sql.Date.valueOf(run.asOf()))));
+        features.where(col(ChurnFeatures.CUTOFF).equalTo(Periods.date(run.asOf())));
     // Only the published columns go into the ranking's single sorted partition.
     Dataset<Row> scored =
         ChurnRiskModel.score(model, current)
