@@ -31,14 +31,16 @@ import org.slf4j.LoggerFactory;
  * judged by their own rules, by month ({@code <table>/run=<id>/p=<yyyy-MM>/}; a run that reads a
  * day again writes its month anew, other days of the month carried over; files are never rewritten
  * in place), and per as-of date a version file ({@code _versions/<date>.json}) naming the directory
- * that holds each source partition, the files it was read from, and the currencies seen. A version
- * is written after the run's tables are published: a run that fails leaves the previous versions,
- * and the next run starts from one of them. No reader of the outputs looks in here.
+ * that holds each source partition, the files it was read from, and the currencies seen, and the
+ * directories of what the rules across rows found ({@code judged/run=<id>/<name>/}). A version is
+ * written after the run's tables are published: a run that fails leaves the previous versions, and
+ * the next run starts from one of them. No reader of the outputs looks in here.
  */
 public final class InputState {
   public static final String DIR = "_state";
   private static final String VERSIONS = "_versions";
   private static final String PARTITION = "p";
+  private static final String JUDGED = "judged";
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -58,10 +60,26 @@ public final class InputState {
   public record Table(
       String partitionColumn, List<String> currencies, Map<String, Partition> partitions) {}
 
-  /** The state as of one run. */
-  public record Version(String asOf, String runId, String fingerprint, Map<String, Table> tables) {
+  /**
+   * The state as of one run.
+   *
+   * @param judged what the rules across rows found over the version's rows, by name (the verdicts
+   *     of each table, the first purchases) → directory; null in versions written before it was
+   *     kept
+   */
+  public record Version(
+      String asOf,
+      String runId,
+      String fingerprint,
+      Map<String, Table> tables,
+      Map<String, String> judged) {
     public LocalDate date() {
       return LocalDate.parse(asOf);
+    }
+
+    /** The directory of what the rules across rows found under {@code name}, if kept. */
+    public Optional<String> judged(String name) {
+      return Optional.ofNullable(judged).map(j -> j.get(name));
     }
   }
 
@@ -105,6 +123,16 @@ public final class InputState {
       throw Errors.failure("Cannot list the state just written under " + dir, e);
     }
     return out;
+  }
+
+  /**
+   * Writes what one run's rules across rows found ({@code name}: the verdicts of a table, the first
+   * purchases) and returns its directory.
+   */
+  public String writeJudged(String name, String runId, Dataset<Row> rows) {
+    Path dir = new Path(new Path(new Path(root, JUDGED), "run=" + runId), name);
+    rows.write().mode(SaveMode.Overwrite).parquet(dir.toString());
+    return dir.toString();
   }
 
   /** The rows kept in the given partition directories. */
@@ -151,6 +179,9 @@ public final class InputState {
       if (i >= keep) {
         fs.delete(new Path(new Path(root, VERSIONS), v.asOf() + ".json"), false);
         continue;
+      }
+      if (v.judged() != null) {
+        v.judged().values().forEach(d -> referenced.add(new Path(d).getParent().getName()));
       }
       for (Table t : v.tables().values()) {
         for (Partition p : t.partitions().values()) {

@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 final class IncrementalInputs {
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
+  private static final String FIRST_PURCHASES = "first_purchases";
 
   private final SparkSession spark;
   private final TenureSettings settings;
@@ -53,6 +54,7 @@ final class IncrementalInputs {
   private final InputState state;
   private final Map<String, InputState.Table> tables = new TreeMap<>();
   private final Map<String, Object> report = new LinkedHashMap<>();
+  private final Map<String, String> judged = new TreeMap<>();
   // Per input, the earliest event among the rows read anew (Instant.MIN: anything may have
   // changed).
   private final Map<TableKind, Instant> changedFrom = new EnumMap<>(TableKind.class);
@@ -102,6 +104,7 @@ final class IncrementalInputs {
                       ? partitioned(in.get(), version, validation)
                       : whole(in.get(), validation)));
     }
+    Optional<KeyedRules.Earlier> earlier = from.flatMap(this::earlier);
     KeyedRules.Verdicts verdicts =
         Stages.run(
             spark,
@@ -109,17 +112,49 @@ final class IncrementalInputs {
             "Apply the rules across rows and tables",
             () -> {
               KeyedRules.Verdicts v =
-                  KeyedRules.verdicts(keyed, rows -> work.keep("first_purchases", rows));
+                  KeyedRules.verdicts(keyed, rows -> keepJudged(FIRST_PURCHASES, rows), earlier);
               Map<TableKind, Dataset<Row>> kept = new EnumMap<>(TableKind.class);
-              v.byTable()
-                  .forEach(
-                      (kind, rows) -> kept.put(kind, work.keep(kind.key() + "_verdicts", rows)));
+              v.byTable().forEach((kind, rows) -> kept.put(kind, keepJudged(kind.key(), rows)));
               return new KeyedRules.Verdicts(kept, v.firstPurchases());
             });
     Map<TableKind, ValidatedInput> out = new EnumMap<>(TableKind.class);
     keyed.forEach(
         (kind, input) -> out.put(kind, KeyedRules.judged(input, verdicts.byTable().get(kind))));
     return new JudgedInputs(out, verdicts.firstPurchases());
+  }
+
+  /**
+   * What the run of {@code version} judged across rows, if it kept it: its verdicts and first
+   * purchases, and from when this run's rows can differ from its rows.
+   */
+  private Optional<KeyedRules.Earlier> earlier(InputState.Version version) {
+    Map<TableKind, Dataset<Row>> verdicts = new EnumMap<>(TableKind.class);
+    for (TableKind kind : changedFrom.keySet()) {
+      version.judged(kind.key()).ifPresent(d -> verdicts.put(kind, spark.read().parquet(d)));
+    }
+    Dataset<Row> first = version.judged(FIRST_PURCHASES).map(spark.read()::parquet).orElse(null);
+    report.put(
+        "judged_again_from",
+        changedFrom.entrySet().stream()
+            .collect(
+                java.util.stream.Collectors.toMap(
+                    e -> e.getKey().key(),
+                    e ->
+                        e.getValue().equals(Instant.MIN)
+                            ? "every row"
+                            : e.getValue().equals(Instant.MAX) ? "none" : e.getValue().toString(),
+                    (a, b) -> a,
+                    TreeMap::new)));
+    return verdicts.isEmpty()
+        ? Optional.empty()
+        : Optional.of(new KeyedRules.Earlier(verdicts, first, Map.copyOf(changedFrom)));
+  }
+
+  /** Writes what the rules across rows found into this run's state, and reads it back. */
+  private Dataset<Row> keepJudged(String name, Dataset<Row> rows) {
+    String dir = state.writeJudged(name, runId, rows);
+    judged.put(name, dir);
+    return spark.read().parquet(dir);
   }
 
   /** What this run read, for the manifest. */
@@ -139,7 +174,7 @@ final class IncrementalInputs {
   void publishState() {
     state.publish(
         new InputState.Version(
-            asOf.toString(), runId, settings.incremental().fingerprint(), tables),
+            asOf.toString(), runId, settings.incremental().fingerprint(), tables, judged),
         settings.incremental().keepVersions());
   }
 
@@ -157,8 +192,22 @@ final class IncrementalInputs {
             org.apache.spark.sql.functions.not(col(KeyedRules.PART).isin(dropped.toArray())));
   }
 
-  /** The earliest event time among {@code rows} (those read anew), or Instant.MAX without one. */
+  /** The rows the state held in {@code reread} partitions before this run read them again. */
+  private Dataset<Row> heldBefore(Map<String, InputState.Partition> known, List<LocalDate> reread) {
+    List<String> days =
+        reread.stream().map(LocalDate::toString).filter(known::containsKey).toList();
+    List<String> dirs =
+        days.stream().map(d -> known.get(d).dir()).filter(d -> d != null).distinct().toList();
+    return dirs.isEmpty()
+        ? spark.emptyDataFrame()
+        : state.read(dirs).where(col(KeyedRules.PART).isin(days.toArray()));
+  }
+
+  /** The earliest event time among {@code rows}, or Instant.MAX without one. */
   private static Instant earliestEvent(Dataset<Row> rows, TableKind kind) {
+    if (rows.columns().length == 0) {
+      return Instant.MAX;
+    }
     Row first = rows.agg(min(col(InputContract.eventColumn(kind)))).first();
     return first.isNullAt(0) ? Instant.MAX : first.getTimestamp(0).toInstant();
   }
@@ -208,7 +257,11 @@ final class IncrementalInputs {
       ValidatedInput keyed =
           KeyedRules.keyed(own, col(TypedInput.RAW).getField(column).cast("string"));
       if (changedFrom.get(kind).equals(Instant.MAX)) {
-        changedFrom.put(kind, earliestEvent(keyed.flagged(), kind));
+        // A row can change others by arriving and by leaving: a partition read again may no
+        // longer hold a row it held.
+        Instant arrived = earliestEvent(keyed.flagged(), kind);
+        Instant held = earliestEvent(heldBefore(known, reread), kind);
+        changedFrom.put(kind, arrived.isBefore(held) ? arrived : held);
       }
       MonthlyState.write(state, kind, runId, keyed.flagged(), plan, source);
     }

@@ -40,7 +40,7 @@ public final class CrossTableRules {
       "cancellation_without_transactions";
 
   private static final String CUSTOMER = "_rule_customer";
-  private static final String FIRST_PURCHASE = "_first_purchase";
+  static final String FIRST_PURCHASE = "_first_purchase";
   static final Column IS_REFUND = coalesce(col("kind").equalTo("refund"), lit(false));
 
   private CrossTableRules() {}
@@ -106,6 +106,18 @@ public final class CrossTableRules {
         .where(col(ValidatedInput.REASON).isNull().and(col("kind").equalTo("purchase")))
         .groupBy(col("customer_id").as(CUSTOMER))
         .agg(min(col("occurred_at")).as(FIRST_PURCHASE));
+  }
+
+  /**
+   * The first purchases of {@code earlier} that {@code kept} accepts, merged with {@code recent}:
+   * each customer's earliest.
+   */
+  static Dataset<Row> earliestOf(Dataset<Row> earlier, Dataset<Row> recent, Column kept) {
+    return earlier
+        .where(kept)
+        .unionByName(recent)
+        .groupBy(col(CUSTOMER))
+        .agg(min(col(FIRST_PURCHASE)).as(FIRST_PURCHASE));
   }
 
   /**

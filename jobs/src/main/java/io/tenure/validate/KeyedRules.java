@@ -1,7 +1,9 @@
 package io.tenure.validate;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -9,6 +11,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.tenure.config.InputContract;
 import io.tenure.config.TableKind;
 import io.tenure.io.TypedInput;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -20,6 +23,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 /**
@@ -38,6 +42,10 @@ public final class KeyedRules {
 
   private static final String OWN = "_own_reason";
   private static final String VERDICT = "_verdict";
+  private static final String ID_HASH = "_judged_id_hash";
+
+  /** The event time of a row a verdict concerns: which runs can judge it otherwise. */
+  public static final String AT = "_at";
 
   private KeyedRules() {}
 
@@ -62,19 +70,53 @@ public final class KeyedRules {
   }
 
   /**
-   * The verdicts of the rules across rows: per table, the key and reason of every row they make
-   * unusable.
+   * The verdicts of the rules across rows: per table, the key, reason and event time ({@link #AT})
+   * of every row they make unusable.
    *
    * @param keep materialises an intermediate read several times (the first purchases)
    */
   public static Verdicts verdicts(
       Map<TableKind, ValidatedInput> keyed, UnaryOperator<Dataset<Row>> keep) {
+    return verdicts(keyed, keep, Optional.empty());
+  }
+
+  /**
+   * The verdicts as {@link #verdicts(Map, UnaryOperator)} gives them, judging again only the rows
+   * whose verdict can differ from {@code earlier}'s: a rule across rows moves a row's verdict only
+   * by an earlier row (the earliest of repeated ids is kept, a purchase rescues a later refund or
+   * cancellation), so the verdict of a row dated before every changed row stands. Repeated ids are
+   * judged among the rows that share an id with a row judged again; the first purchases are the
+   * earlier ones before the change, merged with those among the rows judged again.
+   */
+  public static Verdicts verdicts(
+      Map<TableKind, ValidatedInput> keyed,
+      UnaryOperator<Dataset<Row>> keep,
+      Optional<Earlier> earlier) {
     Map<TableKind, Dataset<Row>> judged = new EnumMap<>(TableKind.class);
-    keyed.forEach((kind, input) -> judged.put(kind, withoutRepeatedIds(kind, input.flagged())));
+    Map<TableKind, Instant> again = new EnumMap<>(TableKind.class);
+    for (Map.Entry<TableKind, ValidatedInput> e : keyed.entrySet()) {
+      TableKind kind = e.getKey();
+      Dataset<Row> narrow = narrow(kind, e.getValue().flagged());
+      Optional<Instant> from = earlier.flatMap(x -> x.changedSince(kind, keyed.keySet()));
+      Optional<Dataset<Row>> scope = from.flatMap(f -> sharingAnId(kind, narrow, f));
+      if (scope.isPresent()) {
+        again.put(kind, from.get());
+        Column event = col(InputContract.eventColumn(kind));
+        judged.put(kind, withoutRepeatedIds(kind, scope.get()).where(atOrAfter(event, from.get())));
+      } else {
+        judged.put(kind, withoutRepeatedIds(kind, narrow));
+      }
+    }
     Dataset<Row> tx = judged.get(TableKind.TRANSACTIONS);
     Optional<Dataset<Row>> firstPurchases = Optional.empty();
     if (tx != null) {
-      Dataset<Row> first = keep.apply(CrossTableRules.firstPurchases(tx));
+      Dataset<Row> first = CrossTableRules.firstPurchases(tx);
+      Instant from = again.get(TableKind.TRANSACTIONS);
+      if (from != null) {
+        first =
+            CrossTableRules.earliestOf(earlier.orElseThrow().firstPurchases(), first, before(from));
+      }
+      first = keep.apply(first);
       firstPurchases = Optional.of(first);
       judged.put(
           TableKind.TRANSACTIONS,
@@ -88,25 +130,122 @@ public final class KeyedRules {
     }
     Map<TableKind, Dataset<Row>> out = new EnumMap<>(TableKind.class);
     judged.forEach(
-        (kind, rows) ->
-            out.put(
-                kind,
-                rows.where(not(col(ValidatedInput.REASON).eqNullSafe(col(OWN))))
-                    .select(col(PART), col(ROW), col(ValidatedInput.REASON).as(VERDICT))));
+        (kind, rows) -> {
+          Dataset<Row> verdicts =
+              rows.where(not(col(ValidatedInput.REASON).eqNullSafe(col(OWN))))
+                  .select(
+                      col(PART),
+                      col(ROW),
+                      col(ValidatedInput.REASON).as(VERDICT),
+                      col(InputContract.eventColumn(kind)).as(AT));
+          Instant from = again.get(kind);
+          out.put(
+              kind,
+              from == null
+                  ? verdicts
+                  : verdicts.unionByName(
+                      earlier
+                          .orElseThrow()
+                          .verdicts()
+                          .get(kind)
+                          .where(not(atOrAfter(col(AT), from)))));
+        });
     return new Verdicts(out, firstPurchases);
   }
 
   /**
-   * @param byTable per table, the key and reason of every row the rules across rows make unusable
+   * @param byTable per table, the key, reason and event time of every row the rules across rows
+   *     make unusable
    * @param firstPurchases as in {@link JudgedInputs#firstPurchases()}
    */
   public record Verdicts(
       Map<TableKind, Dataset<Row>> byTable, Optional<Dataset<Row>> firstPurchases) {}
 
+  /**
+   * What the run an incremental run continues judged, over the rows of its state.
+   *
+   * @param verdicts per table, that run's {@link Verdicts#byTable()}
+   * @param firstPurchases that run's first purchases ({@link CrossTableRules#firstPurchases})
+   * @param changedFrom per table, the earliest event among the rows that can differ from that run's
+   *     ({@link Instant#MIN}: any row; {@link Instant#MAX}: none)
+   */
+  public record Earlier(
+      Map<TableKind, Dataset<Row>> verdicts,
+      Dataset<Row> firstPurchases,
+      Map<TableKind, Instant> changedFrom) {
+
+    /**
+     * The earliest event from which rows of {@code kind} can be judged otherwise than before, or
+     * empty when every row must be judged again (no earlier verdicts, or changed from the start).
+     * Cancellations are judged by the purchases too, so they change from the earlier of both.
+     */
+    Optional<Instant> changedSince(TableKind kind, java.util.Set<TableKind> tables) {
+      Instant from = changedFrom.getOrDefault(kind, Instant.MIN);
+      if (kind == TableKind.CANCELLATIONS && tables.contains(TableKind.TRANSACTIONS)) {
+        Instant purchases = changedFrom.getOrDefault(TableKind.TRANSACTIONS, Instant.MIN);
+        from = purchases.isBefore(from) ? purchases : from;
+      }
+      boolean known =
+          verdicts.containsKey(kind)
+              && (kind != TableKind.CANCELLATIONS && kind != TableKind.TRANSACTIONS
+                  || firstPurchases != null);
+      return from.equals(Instant.MIN) || !known ? Optional.empty() : Optional.of(from);
+    }
+  }
+
+  /**
+   * Whether a row is judged again from {@code from} on: its event is at or after it, or it has none
+   * (ordered after every other row).
+   */
+  static Column atOrAfter(Column event, Instant from) {
+    return from.equals(Instant.MAX)
+        ? event.isNull()
+        : event.isNull().or(event.geq(lit(java.sql.Timestamp.from(from))));
+  }
+
+  /** Whether a time is before {@code from}. */
+  private static Column before(Instant from) {
+    return from.equals(Instant.MAX)
+        ? lit(true)
+        : col(CrossTableRules.FIRST_PURCHASE).lt(lit(java.sql.Timestamp.from(from)));
+  }
+
+  /**
+   * The rows judged again from {@code from} on, and every row that shares an id with one of them
+   * (the rows a repeated id is judged among); empty when too many ids are judged again to send to
+   * every task, and the table is better judged whole.
+   */
+  private static Optional<Dataset<Row>> sharingAnId(
+      TableKind kind, Dataset<Row> narrow, Instant from) {
+    Column again = atOrAfter(col(InputContract.eventColumn(kind)), from);
+    String id = InputContract.idColumn(kind);
+    if (id == null) {
+      return Optional.of(narrow.where(again));
+    }
+    Dataset<Row> hashes =
+        narrow
+            .where(again.and(col(id).isNotNull()))
+            .select(xxhash64(col(id)).as(ID_HASH))
+            .distinct();
+    if (hashes.count() > DuplicateIds.BROADCAST_LIMIT) {
+      return Optional.empty();
+    }
+    Dataset<Row> ids =
+        narrow
+            .sparkSession()
+            .createDataset(hashes.as(Encoders.LONG()).collectAsList(), Encoders.LONG())
+            .toDF(ID_HASH);
+    return Optional.of(
+        narrow
+            .join(broadcast(ids), xxhash64(narrow.col(id)).equalTo(ids.col(ID_HASH)), "left")
+            .where(again.or(col(ID_HASH).isNotNull()))
+            .drop(ID_HASH));
+  }
+
   /** The rows of {@code input} with the verdicts applied: what a full run's validation flags. */
   public static ValidatedInput judged(ValidatedInput input, Dataset<Row> verdicts) {
     Dataset<Row> v =
-        verdicts.withColumnRenamed(PART, VERDICT + PART).withColumnRenamed(ROW, VERDICT + ROW);
+        verdicts.select(col(PART).as(VERDICT + PART), col(ROW).as(VERDICT + ROW), col(VERDICT));
     Dataset<Row> flagged = input.flagged();
     Dataset<Row> rows =
         flagged
@@ -122,13 +261,12 @@ public final class KeyedRules {
     return input.withRows(rows);
   }
 
-  /** Narrow columns of one table, with the repeated ids flagged. */
-  private static Dataset<Row> withoutRepeatedIds(TableKind kind, Dataset<Row> rows) {
+  /** The columns of one table's rows that the rules across rows read. */
+  private static Dataset<Row> narrow(TableKind kind, Dataset<Row> rows) {
     String id = InputContract.idColumn(kind);
-    String event = InputContract.eventColumn(kind);
     Set<String> names =
         new LinkedHashSet<>(List.of(PART, ROW, CONTENT_HASH, ValidatedInput.REASON));
-    names.add(event);
+    names.add(InputContract.eventColumn(kind));
     if (id != null) {
       names.add(id);
     }
@@ -140,8 +278,13 @@ public final class KeyedRules {
     }
     List<Column> select = new ArrayList<>();
     names.forEach(n -> select.add(col(n)));
-    Dataset<Row> narrow =
-        rows.select(select.toArray(Column[]::new)).withColumn(OWN, col(ValidatedInput.REASON));
+    return rows.select(select.toArray(Column[]::new)).withColumn(OWN, col(ValidatedInput.REASON));
+  }
+
+  /** Narrow rows of one table with the repeated ids flagged. */
+  private static Dataset<Row> withoutRepeatedIds(TableKind kind, Dataset<Row> narrow) {
+    String id = InputContract.idColumn(kind);
+    String event = InputContract.eventColumn(kind);
     return id == null
         ? narrow
         : DuplicateIds.mark(narrow, id, event, DuplicateIds.BROADCAST_LIMIT, col(CONTENT_HASH));
