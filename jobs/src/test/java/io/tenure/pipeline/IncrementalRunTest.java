@@ -99,6 +99,18 @@ class IncrementalRunTest {
         land(day, false);
       }
       if (k == 3) {
+        // A partition inside the late window is written again without the November purchase:
+        // the periods it made are computed again, though no row read anew is that old.
+        Path rewritten = dir.resolve("in/transactions/date=" + FIRST.plusDays(2));
+        Path tmp = dir.resolve("rewritten");
+        spark
+            .read()
+            .parquet(rewritten.toString())
+            .where("transaction_id <> 'x-nov'")
+            .write()
+            .parquet(tmp.toString());
+        deleteDirectory(rewritten);
+        Files.move(tmp, rewritten);
         // An old partition is withdrawn from the source: its rows leave both runs' tables.
         try (java.util.stream.Stream<Path> days = Files.list(dir.resolve("in/interactions"))) {
           deleteDirectory(
@@ -149,6 +161,19 @@ class IncrementalRunTest {
       JsonNode reading = manifest("incremental", day).get("reading");
       assertThat(reading.get("mode").asText()).isEqualTo("incremental");
       JsonNode transactions = reading.get("transactions");
+      if (k > 0) {
+        // The rules across rows judge again the transactions from the earliest changed one on
+        // (on the last day, the November purchase the rewritten partition held), the interactions
+        // whole once a partition is withdrawn.
+        String judgedFrom = reading.get("judged_again_from").get("transactions").asText();
+        assertThat(judgedFrom).startsWith(k == 1 ? "2024-01" : "2023-11-15");
+        if (k == 3) {
+          assertThat(reading.get("judged_again_from").get("interactions").asText())
+              .isEqualTo("every row");
+        }
+      } else {
+        assertThat(reading.has("judged_again_from")).isFalse();
+      }
       if (k > 0) {
         assertThat(reading.get("state_from_as_of").asText()).isEqualTo(day.minusDays(1).toString());
         // The late window (the previous as-of date and the two days before it) and the new day.
