@@ -44,7 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class IncrementalInputs {
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
-  private static final String FIRST_PURCHASES = "first_purchases";
 
   private final SparkSession spark;
   private final TenureSettings settings;
@@ -54,7 +53,7 @@ final class IncrementalInputs {
   private final InputState state;
   private final Map<String, InputState.Table> tables = new TreeMap<>();
   private final Map<String, Object> report = new LinkedHashMap<>();
-  private final Map<String, String> judged = new TreeMap<>();
+  private final JudgedState judged;
   // Per input, the earliest event among the rows read anew (Instant.MIN: anything may have
   // changed).
   private final Map<TableKind, Instant> changedFrom = new EnumMap<>(TableKind.class);
@@ -69,6 +68,7 @@ final class IncrementalInputs {
     this.runId = runId;
     this.rebuild = rebuild;
     this.state = new InputState(spark, settings.outputPath());
+    this.judged = new JudgedState(spark, state, runId);
   }
 
   /** Reads and judges every configured input as of {@code date}. */
@@ -104,7 +104,10 @@ final class IncrementalInputs {
                       ? partitioned(in.get(), version, validation)
                       : whole(in.get(), validation)));
     }
-    Optional<KeyedRules.Earlier> earlier = from.flatMap(this::earlier);
+    Optional<KeyedRules.Earlier> earlier = from.flatMap(v -> judged.earlier(v, changedFrom));
+    if (from.isPresent()) {
+      report.put("judged_again_from", JudgedState.described(earlier, keyed.keySet()));
+    }
     KeyedRules.Verdicts verdicts =
         Stages.run(
             spark,
@@ -112,49 +115,15 @@ final class IncrementalInputs {
             "Apply the rules across rows and tables",
             () -> {
               KeyedRules.Verdicts v =
-                  KeyedRules.verdicts(keyed, rows -> keepJudged(FIRST_PURCHASES, rows), earlier);
+                  KeyedRules.verdicts(keyed, judged::keepFirstPurchases, earlier);
               Map<TableKind, Dataset<Row>> kept = new EnumMap<>(TableKind.class);
-              v.byTable().forEach((kind, rows) -> kept.put(kind, keepJudged(kind.key(), rows)));
+              v.byTable().forEach((kind, rows) -> kept.put(kind, judged.keep(kind.key(), rows)));
               return new KeyedRules.Verdicts(kept, v.firstPurchases());
             });
     Map<TableKind, ValidatedInput> out = new EnumMap<>(TableKind.class);
     keyed.forEach(
         (kind, input) -> out.put(kind, KeyedRules.judged(input, verdicts.byTable().get(kind))));
     return new JudgedInputs(out, verdicts.firstPurchases());
-  }
-
-  /**
-   * What the run of {@code version} judged across rows, if it kept it: its verdicts and first
-   * purchases, and from when this run's rows can differ from its rows.
-   */
-  private Optional<KeyedRules.Earlier> earlier(InputState.Version version) {
-    Map<TableKind, Dataset<Row>> verdicts = new EnumMap<>(TableKind.class);
-    for (TableKind kind : changedFrom.keySet()) {
-      version.judged(kind.key()).ifPresent(d -> verdicts.put(kind, spark.read().parquet(d)));
-    }
-    Dataset<Row> first = version.judged(FIRST_PURCHASES).map(spark.read()::parquet).orElse(null);
-    report.put(
-        "judged_again_from",
-        changedFrom.entrySet().stream()
-            .collect(
-                java.util.stream.Collectors.toMap(
-                    e -> e.getKey().key(),
-                    e ->
-                        e.getValue().equals(Instant.MIN)
-                            ? "every row"
-                            : e.getValue().equals(Instant.MAX) ? "none" : e.getValue().toString(),
-                    (a, b) -> a,
-                    TreeMap::new)));
-    return verdicts.isEmpty()
-        ? Optional.empty()
-        : Optional.of(new KeyedRules.Earlier(verdicts, first, Map.copyOf(changedFrom)));
-  }
-
-  /** Writes what the rules across rows found into this run's state, and reads it back. */
-  private Dataset<Row> keepJudged(String name, Dataset<Row> rows) {
-    String dir = state.writeJudged(name, runId, rows);
-    judged.put(name, dir);
-    return spark.read().parquet(dir);
   }
 
   /** What this run read, for the manifest. */
@@ -174,7 +143,7 @@ final class IncrementalInputs {
   void publishState() {
     state.publish(
         new InputState.Version(
-            asOf.toString(), runId, settings.incremental().fingerprint(), tables, judged),
+            asOf.toString(), runId, settings.incremental().fingerprint(), tables, judged.dirs()),
         settings.incremental().keepVersions());
   }
 

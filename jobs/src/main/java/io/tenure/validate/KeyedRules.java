@@ -179,7 +179,7 @@ public final class KeyedRules {
      * empty when every row must be judged again (no earlier verdicts, or changed from the start).
      * Cancellations are judged by the purchases too, so they change from the earlier of both.
      */
-    Optional<Instant> changedSince(TableKind kind, java.util.Set<TableKind> tables) {
+    public Optional<Instant> changedSince(TableKind kind, java.util.Set<TableKind> tables) {
       Instant from = changedFrom.getOrDefault(kind, Instant.MIN);
       if (kind == TableKind.CANCELLATIONS && tables.contains(TableKind.TRANSACTIONS)) {
         Instant purchases = changedFrom.getOrDefault(TableKind.TRANSACTIONS, Instant.MIN);
