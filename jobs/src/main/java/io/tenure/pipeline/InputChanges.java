@@ -11,9 +11,10 @@ import java.util.Set;
 /**
  * What an incremental run's inputs can differ in from those of the run it continues (the run as of
  * {@code previousAsOf}, whose state it started from): per input, the earliest event among the rows
- * it read anew. Rows before that instant are the rows that run used, judged the same way: the rules
- * across rows only ever move a verdict by an earlier row (a purchase rescues a later refund, the
- * earliest of repeated ids is kept), so a new row cannot change an older one's.
+ * it read anew and the rows the partitions it read again held before (a row can leave a partition
+ * as well as arrive). Rows before that instant are the rows that run used, judged the same way: the
+ * rules across rows only ever move a verdict by an earlier row (a purchase rescues a later refund,
+ * the earliest of repeated ids is kept), so a new row cannot change an older one's.
  *
  * @param changedFrom per configured input; {@link Instant#MIN} when anything may have changed (an
  *     input read whole, a withdrawn partition, a state that did not know the input)
