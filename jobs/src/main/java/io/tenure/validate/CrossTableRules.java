@@ -1,5 +1,6 @@
 package io.tenure.validate;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -40,6 +41,7 @@ public final class CrossTableRules {
       "cancellation_without_transactions";
 
   private static final String CUSTOMER = "_rule_customer";
+  private static final String OTHER_CUSTOMER = "_other_customer";
   static final String FIRST_PURCHASE = "_first_purchase";
   static final Column IS_REFUND = coalesce(col("kind").equalTo("refund"), lit(false));
 
@@ -109,15 +111,29 @@ public final class CrossTableRules {
   }
 
   /**
-   * The first purchases of {@code earlier} that {@code kept} accepts, merged with {@code recent}:
-   * each customer's earliest.
+   * The first purchases of {@code earlier} that {@code kept} accepts, with those of {@code recent}
+   * for the customers it has none for: each customer's earliest when every recent purchase is later
+   * than every kept one. Only the few recent customers are sent to every task; the earlier first
+   * purchases (one per customer) are never shuffled.
    */
   static Dataset<Row> earliestOf(Dataset<Row> earlier, Dataset<Row> recent, Column kept) {
-    return earlier
-        .where(kept)
-        .unionByName(recent)
-        .groupBy(col(CUSTOMER))
-        .agg(min(col(FIRST_PURCHASE)).as(FIRST_PURCHASE));
+    Dataset<Row> stays = earlier.where(kept);
+    Dataset<Row> known = firstPurchasesOf(stays, recent, CUSTOMER);
+    Dataset<Row> knownIds = known.select(col(CUSTOMER).as(OTHER_CUSTOMER));
+    return stays.unionByName(
+        recent.join(
+            broadcast(knownIds), col(CUSTOMER).equalTo(knownIds.col(OTHER_CUSTOMER)), "left_anti"));
+  }
+
+  /**
+   * The first purchases of the customers of {@code rows} (their column {@code customer}), for
+   * judging a few rows without shuffling every customer's first purchase.
+   */
+  static Dataset<Row> firstPurchasesOf(
+      Dataset<Row> firstPurchases, Dataset<Row> rows, String customer) {
+    Dataset<Row> ids = rows.select(col(customer).as(OTHER_CUSTOMER)).distinct();
+    return firstPurchases.join(
+        broadcast(ids), firstPurchases.col(CUSTOMER).equalTo(ids.col(OTHER_CUSTOMER)), "left_semi");
   }
 
   /**

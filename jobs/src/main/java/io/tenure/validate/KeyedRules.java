@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 
 /**
@@ -118,14 +117,20 @@ public final class KeyedRules {
       }
       first = keep.apply(first);
       firstPurchases = Optional.of(first);
+      Dataset<Row> refunds = CrossTableRules.refunds(tx);
       judged.put(
           TableKind.TRANSACTIONS,
           tx.where(not(CrossTableRules.IS_REFUND))
-              .unionByName(CrossTableRules.judgeRefunds(CrossTableRules.refunds(tx), first)));
+              .unionByName(
+                  CrossTableRules.judgeRefunds(
+                      refunds, from == null ? first : firstOf(first, refunds))));
       Dataset<Row> cancellations = judged.get(TableKind.CANCELLATIONS);
       if (cancellations != null) {
+        boolean few = again.containsKey(TableKind.CANCELLATIONS);
         judged.put(
-            TableKind.CANCELLATIONS, CrossTableRules.judgeCancellations(cancellations, first));
+            TableKind.CANCELLATIONS,
+            CrossTableRules.judgeCancellations(
+                cancellations, few ? firstOf(first, cancellations) : first));
       }
     }
     Map<TableKind, Dataset<Row>> out = new EnumMap<>(TableKind.class);
@@ -203,6 +208,11 @@ public final class KeyedRules {
         : event.isNull().or(event.geq(lit(java.sql.Timestamp.from(from))));
   }
 
+  /** The first purchases of the customers of a few rows judged again. */
+  private static Dataset<Row> firstOf(Dataset<Row> firstPurchases, Dataset<Row> rows) {
+    return CrossTableRules.firstPurchasesOf(firstPurchases, rows, "customer_id");
+  }
+
   /** Whether a time is before {@code from}. */
   private static Column before(Instant from) {
     return from.equals(Instant.MAX)
@@ -230,14 +240,12 @@ public final class KeyedRules {
     if (hashes.count() > DuplicateIds.BROADCAST_LIMIT) {
       return Optional.empty();
     }
-    Dataset<Row> ids =
-        narrow
-            .sparkSession()
-            .createDataset(hashes.as(Encoders.LONG()).collectAsList(), Encoders.LONG())
-            .toDF(ID_HASH);
+    // Broadcast as a query, not collected into the plan: a plan holding a few hundred thousand
+    // literal rows costs the driver seconds each time it is planned.
+    Dataset<Row> ids = broadcast(hashes);
     return Optional.of(
         narrow
-            .join(broadcast(ids), xxhash64(narrow.col(id)).equalTo(ids.col(ID_HASH)), "left")
+            .join(ids, xxhash64(narrow.col(id)).equalTo(ids.col(ID_HASH)), "left")
             .where(again.or(col(ID_HASH).isNotNull()))
             .drop(ID_HASH));
   }
