@@ -113,7 +113,8 @@ public final class KeyedRules {
       Instant from = again.get(TableKind.TRANSACTIONS);
       if (from != null) {
         first =
-            CrossTableRules.earliestOf(earlier.orElseThrow().firstPurchases(), first, before(from));
+            CrossTableRules.earliestOf(
+                earlier.orElseThrow().firstPurchases(), first, firstPurchaseBefore(from));
       }
       first = keep.apply(first);
       firstPurchases = Optional.of(first);
@@ -213,8 +214,8 @@ public final class KeyedRules {
     return CrossTableRules.firstPurchasesOf(firstPurchases, rows, "customer_id");
   }
 
-  /** Whether a time is before {@code from}. */
-  private static Column before(Instant from) {
+  /** Whether a first purchase is before {@code from}. */
+  private static Column firstPurchaseBefore(Instant from) {
     return from.equals(Instant.MAX)
         ? lit(true)
         : col(CrossTableRules.FIRST_PURCHASE).lt(lit(java.sql.Timestamp.from(from)));

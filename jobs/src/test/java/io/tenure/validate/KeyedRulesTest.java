@@ -33,24 +33,22 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(SparkExtension.class)
 class KeyedRulesTest {
-  private static final StructType TX =
+  /** The key, content hash and own verdict every keyed row carries. */
+  private static final StructType KEYED =
       new StructType()
           .add(KeyedRules.PART, DataTypes.StringType)
           .add(KeyedRules.ROW, DataTypes.LongType)
           .add(KeyedRules.CONTENT_HASH, DataTypes.LongType)
-          .add(ValidatedInput.REASON, DataTypes.StringType)
+          .add(ValidatedInput.REASON, DataTypes.StringType);
+
+  private static final StructType TX =
+      KEYED
           .add("occurred_at", DataTypes.TimestampType)
           .add("transaction_id", DataTypes.StringType)
           .add("customer_id", DataTypes.StringType)
           .add("kind", DataTypes.StringType);
   private static final StructType CANCELLATIONS =
-      new StructType()
-          .add(KeyedRules.PART, DataTypes.StringType)
-          .add(KeyedRules.ROW, DataTypes.LongType)
-          .add(KeyedRules.CONTENT_HASH, DataTypes.LongType)
-          .add(ValidatedInput.REASON, DataTypes.StringType)
-          .add("cancelled_at", DataTypes.TimestampType)
-          .add("customer_id", DataTypes.StringType);
+      KEYED.add("cancelled_at", DataTypes.TimestampType).add("customer_id", DataTypes.StringType);
 
   private static Row tx(String part, long row, String id, String customer, String kind, String at) {
     return RowFactory.create(part, row, row, null, ts(at), id, customer, kind);
