@@ -13,6 +13,7 @@ import io.tenure.io.InputState;
 import io.tenure.io.SourcePartitions;
 import io.tenure.io.TypedInput;
 import io.tenure.io.WorkArea;
+import io.tenure.validate.EarlierJudgement;
 import io.tenure.validate.JudgedInputs;
 import io.tenure.validate.KeyedRules;
 import io.tenure.validate.ValidatedInput;
@@ -104,7 +105,7 @@ final class IncrementalInputs {
                       ? partitioned(in.get(), version, validation)
                       : whole(in.get(), validation)));
     }
-    Optional<KeyedRules.Earlier> earlier = from.flatMap(v -> judged.earlier(v, changedFrom));
+    Optional<EarlierJudgement> earlier = from.flatMap(v -> judged.earlier(v, changedFrom));
     if (from.isPresent()) {
       report.put("judged_again_from", JudgedState.described(earlier, keyed.keySet()));
     }

@@ -2,7 +2,7 @@ package io.tenure.pipeline;
 
 import io.tenure.config.TableKind;
 import io.tenure.io.InputState;
-import io.tenure.validate.KeyedRules;
+import io.tenure.validate.EarlierJudgement;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
@@ -15,7 +15,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * What the rules across rows found in an incremental run — each table's verdicts and the first
  * purchases — kept in the state next to the rows they judge, so that the next run judges again only
- * the rows that can be judged otherwise ({@link KeyedRules.Earlier}).
+ * the rows that can be judged otherwise ({@link EarlierJudgement}).
  */
 final class JudgedState {
   private static final String FIRST_PURCHASES = "first_purchases";
@@ -35,7 +35,7 @@ final class JudgedState {
    * What the run of {@code version} found, if it kept it, with the instants from which this run's
    * rows of each input can differ from its rows. Empty for versions written before it was kept.
    */
-  Optional<KeyedRules.Earlier> earlier(
+  Optional<EarlierJudgement> earlier(
       InputState.Version version, Map<TableKind, Instant> changedFrom) {
     Map<TableKind, Dataset<Row>> verdicts = new EnumMap<>(TableKind.class);
     for (TableKind kind : changedFrom.keySet()) {
@@ -44,7 +44,7 @@ final class JudgedState {
     Dataset<Row> first = version.judged(FIRST_PURCHASES).map(spark.read()::parquet).orElse(null);
     return verdicts.isEmpty()
         ? Optional.empty()
-        : Optional.of(new KeyedRules.Earlier(verdicts, first, Map.copyOf(changedFrom)));
+        : Optional.of(new EarlierJudgement(verdicts, first, Map.copyOf(changedFrom)));
   }
 
   /** Writes one table's verdicts into this run's state and reads them back. */
@@ -69,7 +69,7 @@ final class JudgedState {
    * run found), for the manifest.
    */
   static Map<String, String> described(
-      Optional<KeyedRules.Earlier> earlier, java.util.Set<TableKind> inputs) {
+      Optional<EarlierJudgement> earlier, java.util.Set<TableKind> inputs) {
     Map<String, String> out = new TreeMap<>();
     for (TableKind kind : inputs) {
       Optional<Instant> from = earlier.flatMap(e -> e.changedSince(kind, inputs));

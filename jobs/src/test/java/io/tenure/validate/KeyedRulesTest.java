@@ -160,9 +160,8 @@ class KeyedRulesTest {
     Map<TableKind, Instant> changedFrom = new EnumMap<>(TableKind.class);
     changedFrom.put(TableKind.TRANSACTIONS, earliest(newTx, 4));
     changedFrom.put(TableKind.CANCELLATIONS, earliest(NEW_CANCELLATIONS, 4));
-    KeyedRules.Earlier earlier =
-        new KeyedRules.Earlier(
-            before.byTable(), before.firstPurchases().orElseThrow(), changedFrom);
+    EarlierJudgement earlier =
+        new EarlierJudgement(before.byTable(), before.firstPurchases().orElseThrow(), changedFrom);
     Map<TableKind, ValidatedInput> all = inputs(spark, allTx, allCancellations);
     List<String> stepwise = rendered(KeyedRules.verdicts(all, rows -> rows, Optional.of(earlier)));
     assertThat(stepwise).isEqualTo(rendered(KeyedRules.verdicts(all, rows -> rows)));
