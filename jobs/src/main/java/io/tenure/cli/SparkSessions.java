@@ -8,9 +8,10 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /** Creates (or joins) the Spark session with the settings Tenure relies on. */
-final class SparkSessions {
+public final class SparkSessions {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.tenure");
 
+  static final String MIN_PARTITION_NUM = "spark.sql.adaptive.coalescePartitions.minPartitionNum";
   static final String HUGE_METHOD_LIMIT = "spark.sql.codegen.hugeMethodLimit";
 
   private SparkSessions() {}
@@ -44,7 +45,7 @@ final class SparkSessions {
    * spark-defaults.conf) arrive as system properties in {@code submitted}: they win over
    * tenure.spark.conf ({@code sparkConf}), which wins over Tenure's defaults.
    */
-  static Map<String, String> settings(SparkConf submitted, Map<String, String> sparkConf) {
+  public static Map<String, String> settings(SparkConf submitted, Map<String, String> sparkConf) {
     Map<String, String> out = new LinkedHashMap<>();
     if (!submitted.contains("spark.master")) {
       out.put("spark.master", "local[*]");
@@ -53,6 +54,10 @@ final class SparkSessions {
       out.put(
           "spark.sql.shuffle.partitions",
           String.valueOf(4 * Runtime.getRuntime().availableProcessors()));
+      // AQE coalesces to at least one partition per core, of up to 64 MB: a 142 MB shuffle on 2
+      // cores became 3 partitions, the third running alone. Two per core run in even waves up to
+      // 128 MB per core (docs/benchmarks.md). Deprecated in Spark 3.2, still read by 3.5.
+      out.put(MIN_PARTITION_NUM, String.valueOf(2 * Runtime.getRuntime().availableProcessors()));
     }
     out.put("spark.sql.adaptive.enabled", "true");
     // HotSpot compiles no method above 8,000 bytes of bytecode: with Spark's default (64 KB) a wide

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.hash;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
+import io.tenure.cli.SparkSessions;
 import io.tenure.config.ConfigLoader;
 import io.tenure.config.TenureSettings;
 import io.tenure.generate.SampleGenerator;
@@ -31,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -98,19 +100,12 @@ public final class Benchmark {
     }
   }
 
+  /** A local session with the settings bin/tenure gives its own; every contender shares it. */
   static SparkSession session() {
-    return SparkSession.builder()
-        .appName("tenure-bench")
-        .master("local[*]")
-        .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
-        .config(
-            "spark.sql.shuffle.partitions",
-            String.valueOf(4 * Runtime.getRuntime().availableProcessors()))
-        .config("spark.sql.adaptive.enabled", "true")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
-        .getOrCreate();
+    SparkSession.Builder builder =
+        SparkSession.builder().appName("tenure-bench").config("spark.ui.enabled", "false");
+    SparkSessions.settings(new SparkConf(false), Map.of()).forEach(builder::config);
+    return builder.getOrCreate();
   }
 
   /** Generates (once) and benchmarks one scale; returns its report section. */

@@ -23,6 +23,7 @@ class SparkSessionsTest {
         .containsEntry("spark.master", "local[*]")
         .containsEntry("spark.sql.adaptive.enabled", "true")
         .containsEntry(SparkSessions.HUGE_METHOD_LIMIT, "8000")
+        .containsKey(SparkSessions.MIN_PARTITION_NUM)
         .containsEntry("spark.sql.session.timeZone", "UTC")
         .containsKey("spark.sql.shuffle.partitions");
   }
@@ -39,8 +40,10 @@ class SparkSessionsTest {
                 "false",
                 "spark.sql.shuffle.partitions",
                 "400"));
-    // Left to the session, which reads spark-submit's values itself.
-    assertThat(s).doesNotContainKeys("spark.master", SparkSessions.HUGE_METHOD_LIMIT);
+    // Left to the session, which reads spark-submit's values itself; on a cluster AQE coalesces.
+    assertThat(s)
+        .doesNotContainKeys(
+            "spark.master", SparkSessions.HUGE_METHOD_LIMIT, SparkSessions.MIN_PARTITION_NUM);
     assertThat(s)
         .containsEntry("spark.sql.adaptive.enabled", "false")
         .containsEntry("spark.sql.shuffle.partitions", "400");
