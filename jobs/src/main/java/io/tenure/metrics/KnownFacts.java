@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.when;
 
-import java.sql.Timestamp;
 import java.time.Instant;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -36,7 +35,7 @@ public final class KnownFacts {
 
   /** The contacts as known before {@code knownBefore}: later facts are null. */
   public static Dataset<Row> asOf(Dataset<Row> interactions, Instant knownBefore) {
-    Column cut = lit(Timestamp.from(knownBefore));
+    Column cut = Periods.instant(knownBefore);
     Column closeKnown = col("closed_at").isNull().or(col("closed_at").lt(cut));
     Column handleKnown =
         when(

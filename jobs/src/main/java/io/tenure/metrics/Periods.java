@@ -27,6 +27,11 @@ public final class Periods {
     return org.apache.spark.sql.functions.lit(java.sql.Date.valueOf(date));
   }
 
+  /** {@code instant} as a timestamp literal. */
+  public static Column instant(java.time.Instant instant) {
+    return org.apache.spark.sql.functions.lit(java.sql.Timestamp.from(instant));
+  }
+
   /** The calendar date of an instant in {@code zone}. */
   public static Column localDate(Column timestamp, ZoneId zone) {
     return to_date(from_utc_timestamp(timestamp, zone.getId()));

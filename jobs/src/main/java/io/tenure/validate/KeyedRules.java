@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 import io.tenure.config.InputContract;
 import io.tenure.config.TableKind;
 import io.tenure.io.TypedInput;
+import io.tenure.metrics.Periods;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -174,7 +175,7 @@ public final class KeyedRules {
   static Column atOrAfter(Column event, Instant from) {
     return from.equals(Instant.MAX)
         ? event.isNull()
-        : event.isNull().or(event.geq(lit(java.sql.Timestamp.from(from))));
+        : event.isNull().or(event.geq(Periods.instant(from)));
   }
 
   /** The first purchases of the customers of a few rows judged again. */
@@ -186,7 +187,7 @@ public final class KeyedRules {
   private static Column firstPurchaseBefore(Instant from) {
     return from.equals(Instant.MAX)
         ? lit(true)
-        : col(CrossTableRules.FIRST_PURCHASE).lt(lit(java.sql.Timestamp.from(from)));
+        : col(CrossTableRules.FIRST_PURCHASE).lt(Periods.instant(from));
   }
 
   /**
