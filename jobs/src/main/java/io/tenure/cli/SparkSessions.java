@@ -48,16 +48,15 @@ public final class SparkSessions {
   public static Map<String, String> settings(SparkConf submitted, Map<String, String> sparkConf) {
     Map<String, String> out = new LinkedHashMap<>();
     if (!submitted.contains("spark.master")) {
+      int cores = Runtime.getRuntime().availableProcessors();
       out.put("spark.master", "local[*]");
       out.put("spark.ui.showConsoleProgress", "false");
       // Spark's default of 200 shuffle partitions only adds task overhead on one machine.
-      out.put(
-          "spark.sql.shuffle.partitions",
-          String.valueOf(4 * Runtime.getRuntime().availableProcessors()));
+      out.put("spark.sql.shuffle.partitions", String.valueOf(4 * cores));
       // AQE coalesces to at least one partition per core, of up to 64 MB: a 142 MB shuffle on 2
       // cores became 3 partitions, the third running alone. Two per core run in even waves up to
       // 128 MB per core (docs/benchmarks.md). Deprecated in Spark 3.2, still read by 3.5.
-      out.put(MIN_PARTITION_NUM, String.valueOf(2 * Runtime.getRuntime().availableProcessors()));
+      out.put(MIN_PARTITION_NUM, String.valueOf(2 * cores));
     }
     out.put("spark.sql.adaptive.enabled", "true");
     // HotSpot compiles no method above 8,000 bytes of bytecode: with Spark's default (64 KB) a wide

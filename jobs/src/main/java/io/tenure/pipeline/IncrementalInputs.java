@@ -162,22 +162,23 @@ final class IncrementalInputs {
             org.apache.spark.sql.functions.not(col(KeyedRules.PART).isin(dropped.toArray())));
   }
 
-  /** The rows the state held in {@code reread} partitions before this run read them again. */
-  private Dataset<Row> heldBefore(Map<String, InputState.Partition> known, List<LocalDate> reread) {
+  /**
+   * The earliest event among the rows the state held in {@code reread} partitions before this run
+   * read them again, or Instant.MAX without one.
+   */
+  private Instant earliestHeld(
+      Map<String, InputState.Partition> known, List<LocalDate> reread, TableKind kind) {
     List<String> days =
         reread.stream().map(LocalDate::toString).filter(known::containsKey).toList();
     List<String> dirs =
         days.stream().map(d -> known.get(d).dir()).filter(d -> d != null).distinct().toList();
     return dirs.isEmpty()
-        ? spark.emptyDataFrame()
-        : state.read(dirs).where(col(KeyedRules.PART).isin(days.toArray()));
+        ? Instant.MAX
+        : earliestEvent(state.read(dirs).where(col(KeyedRules.PART).isin(days.toArray())), kind);
   }
 
   /** The earliest event time among {@code rows}, or Instant.MAX without one. */
   private static Instant earliestEvent(Dataset<Row> rows, TableKind kind) {
-    if (rows.columns().length == 0) {
-      return Instant.MAX;
-    }
     Row first = rows.agg(min(col(InputContract.eventColumn(kind)))).first();
     return first.isNullAt(0) ? Instant.MAX : first.getTimestamp(0).toInstant();
   }
@@ -230,7 +231,7 @@ final class IncrementalInputs {
         // A row can change others by arriving and by leaving: a partition read again may no
         // longer hold a row it held.
         Instant arrived = earliestEvent(keyed.flagged(), kind);
-        Instant held = earliestEvent(heldBefore(known, reread), kind);
+        Instant held = earliestHeld(known, reread, kind);
         changedFrom.put(kind, arrived.isBefore(held) ? arrived : held);
       }
       MonthlyState.write(state, kind, runId, keyed.flagged(), plan, source);
