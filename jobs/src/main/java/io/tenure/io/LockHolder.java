@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -55,22 +56,42 @@ record LockHolder(String json, JsonNode fields, Instant renewed) {
     if (pid > 0
         && host().equals(fields.path("host").asText())
         && pid != ProcessHandle.current().pid()) {
-      String start = fields.path("process_start").asText("");
-      boolean alive =
-          ProcessHandle.of(pid)
-              .map(
-                  p ->
-                      start.isEmpty()
-                          || p.info().startInstant().map(i -> near(i, start)).orElse(true))
-              .orElse(false);
-      if (!alive) {
-        return Optional.of("its process " + pid + " on this host has ended");
+      Optional<String> gone = processGone(pid);
+      if (gone.isPresent()) {
+        return gone;
       }
     }
     Duration age = Duration.between(renewed, Instant.now());
     return age.compareTo(lease) > 0
         ? Optional.of("not renewed for " + age.toSeconds() + " s (lease " + lease + ")")
         : Optional.empty();
+  }
+
+  /**
+   * Why process {@code pid} of this host is not the holder any more: it ended, or its id now
+   * belongs to a process that started at another time. Compared by the kernel's start ticks where
+   * the holder recorded them and /proc has them; else by start instants, {@link #near} each other.
+   */
+  private Optional<String> processGone(long pid) {
+    String ended = "its process " + pid + " on this host has ended";
+    String reused = "its process id " + pid + " on this host now belongs to another process";
+    long ticks = fields.path("process_start_ticks").asLong(-1);
+    if (ticks >= 0 && ProcessStarts.available()) {
+      OptionalLong now = ProcessStarts.ticks(pid);
+      if (now.isEmpty()) {
+        return Optional.of(ended);
+      }
+      return now.getAsLong() == ticks ? Optional.empty() : Optional.of(reused);
+    }
+    Optional<ProcessHandle> process = ProcessHandle.of(pid);
+    if (process.isEmpty()) {
+      return Optional.of(ended);
+    }
+    String start = fields.path("process_start").asText("");
+    boolean same =
+        start.isEmpty()
+            || process.get().info().startInstant().map(i -> near(i, start)).orElse(true);
+    return same ? Optional.empty() : Optional.of(reused);
   }
 
   /**
@@ -108,6 +129,8 @@ record LockHolder(String json, JsonNode fields, Instant renewed) {
     j.put(
         "process_start",
         ProcessHandle.current().info().startInstant().map(Instant::toString).orElse(""));
+    ProcessStarts.ticks(ProcessHandle.current().pid())
+        .ifPresent(t -> j.put("process_start_ticks", t));
     j.put("acquired_at", Instant.now().toString());
     try {
       return MAPPER.writeValueAsString(j);

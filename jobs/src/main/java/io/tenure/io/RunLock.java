@@ -26,12 +26,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The lock is the file {@code <output>/_lock}, created exclusively (O_EXCL on a local file
  * system, {@code create(overwrite = false)} elsewhere), holding the run id, host, process id and
- * process start. Its holder renews it (the file's modification time) every lease / 4 and deletes it
- * when the run ends, however it ends. A lock is abandoned when its holder is gone ({@link
- * LockHolder#abandoned}: on the same host, when that process no longer runs, e.g. after a {@code
- * kill -9}; elsewhere, when it was not renewed for the lease). An abandoned lock is moved aside
- * under a name of the breaker's own (so two successors cannot both break it), checked to be the one
- * judged abandoned, and removed.
+ * process start (also in kernel clock ticks on Linux). Its holder renews it (the file's
+ * modification time) every lease / 4 and deletes it when the run ends, however it ends. A lock is
+ * abandoned when its holder is gone ({@link LockHolder#abandoned}: on the same host, when that
+ * process no longer runs, e.g. after a {@code kill -9}; elsewhere, when it was not renewed for the
+ * lease). An abandoned lock is moved aside under a name of the breaker's own (so two successors
+ * cannot both break it), checked to be the one judged abandoned, and removed.
  *
  * <p>Object stores without an atomic create-if-absent (S3 before conditional writes) cannot
  * guarantee exclusivity; run one schedule per output path there.

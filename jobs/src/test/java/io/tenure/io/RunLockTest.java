@@ -34,13 +34,23 @@ class RunLockTest {
   }
 
   private Path lockOf(String runId, long pid, Instant processStart) throws Exception {
+    return lockOf(runId, pid, processStart, -1);
+  }
+
+  /** A lock of this host's process {@code pid}; its start ticks only when not negative. */
+  private Path lockOf(String runId, long pid, Instant processStart, long ticks) throws Exception {
     Path lock = root.resolve(RunLock.NAME);
     Files.writeString(
         lock,
         String.format(
-            "{\"run_id\":\"%s\",\"host\":\"%s\",\"pid\":%d,\"process_start\":\"%s\","
+            "{\"run_id\":\"%s\",\"host\":\"%s\",\"pid\":%d,\"process_start\":\"%s\",%s"
                 + "\"acquired_at\":\"%s\"}",
-            runId, LockHolder.host(), pid, processStart, Instant.now()));
+            runId,
+            LockHolder.host(),
+            pid,
+            processStart,
+            ticks < 0 ? "" : "\"process_start_ticks\":" + ticks + ",",
+            Instant.now()));
     return lock;
   }
 
@@ -93,6 +103,36 @@ class RunLockTest {
       }
     } finally {
       holder.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
+  void whereTheKernelsStartTicksWereRecordedTheyDecideAndNotTheWallClockStart(SparkSession spark)
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(ProcessStarts.available(), "needs /proc");
+    Process holder = new ProcessBuilder("sleep", "60").start();
+    try {
+      long ticks = ProcessStarts.ticks(holder.pid()).orElseThrow();
+      Instant start = holder.info().startInstant().orElseThrow();
+      // A clock stepped by an hour between the two JVMs: the ticks still name the same process.
+      lockOf("live", holder.pid(), start.minus(Duration.ofHours(1)), ticks);
+      assertThatThrownBy(() -> RunLock.acquire(spark, root.toString(), "next", NO_WAIT))
+          .isInstanceOf(TenureException.class)
+          .hasMessageContaining("run live");
+      // Other ticks under the same id and the same recorded instant: another process took the id.
+      lockOf("reused", holder.pid(), start, ticks - 1);
+      try (RunLock taken = RunLock.acquire(spark, root.toString(), "next", NO_WAIT)) {
+        assertThat(Files.readString(root.resolve(RunLock.NAME))).contains("\"run_id\":\"next\"");
+      }
+    } finally {
+      holder.destroyForcibly().waitFor();
+    }
+    // A lock this JVM writes carries its own ticks.
+    try (RunLock own = RunLock.acquire(spark, root.toString(), "own", NO_WAIT)) {
+      assertThat(Files.readString(root.resolve(RunLock.NAME)))
+          .contains(
+              "\"process_start_ticks\":"
+                  + ProcessStarts.ticks(ProcessHandle.current().pid()).orElseThrow());
     }
   }
 
