@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * day again writes its month anew, other days of the month carried over; files are never rewritten
  * in place), and per as-of date a version file ({@code _versions/<date>.json}) naming the directory
  * that holds each source partition, the files it was read from, and the currencies seen, and the
- * directories of what the rules across rows found ({@code judged/run=<id>/<name>/}). A version is
- * written after the run's tables are published: a run that fails leaves the previous versions, and
- * the next run starts from one of them. No reader of the outputs looks in here.
+ * directories of what the rules across rows found ({@code judged/run=<id>/<name>/}) and of the
+ * activity per customer and period ({@code customer_periods-<grain>/run=<id>/p=<start>/}). A
+ * version is written after the run's tables are published: a run that fails leaves the previous
+ * versions, and the next run starts from one of them. No reader of the outputs looks in here.
  */
 public final class InputState {
   public static final String DIR = "_state";
@@ -63,9 +64,10 @@ public final class InputState {
   /**
    * The state as of one run.
    *
-   * @param judged what the rules across rows found over the version's rows, by name (the verdicts
-   *     of each table, the first purchases) → directory; null in versions written before it was
-   *     kept
+   * @param judged what the run derived from the version's rows and kept, by name → directory: what
+   *     the rules across rows found (the verdicts of each table, the first purchases) and the
+   *     activity per customer and period, one directory per period; null in versions written before
+   *     it was kept
    */
   public record Version(
       String asOf,
@@ -104,7 +106,15 @@ public final class InputState {
    */
   public Map<String, String> write(
       TableKind table, String runId, Dataset<Row> rows, Column partition) {
-    Path dir = new Path(new Path(root, table.key()), "run=" + runId);
+    return write(table.key(), runId, rows, partition);
+  }
+
+  /**
+   * As {@link #write(TableKind, String, Dataset, Column)}, for rows a run derived and keeps under
+   * {@code name} (the columns of {@code partition} stay in the files).
+   */
+  public Map<String, String> write(String name, String runId, Dataset<Row> rows, Column partition) {
+    Path dir = new Path(new Path(root, name), "run=" + runId);
     rows.withColumn(PARTITION, partition)
         .write()
         .mode(SaveMode.Overwrite)
@@ -114,9 +124,9 @@ public final class InputState {
     try {
       FileSystem fs = fs();
       for (FileStatus st : fs.listStatus(dir)) {
-        String name = st.getPath().getName();
-        if (st.isDirectory() && name.startsWith(PARTITION + "=")) {
-          out.put(name.substring(PARTITION.length() + 1), new Path(dir, name).toString());
+        String entry = st.getPath().getName();
+        if (st.isDirectory() && entry.startsWith(PARTITION + "=")) {
+          out.put(entry.substring(PARTITION.length() + 1), new Path(dir, entry).toString());
         }
       }
     } catch (IOException e) {

@@ -146,8 +146,11 @@ public record ActivityBase(
         when(isPurchase, units).otherwise(units.unary_$minus()).as(NET_REVENUE_UNITS));
   }
 
-  /** Purchases and refunds per customer and period of {@code grain}. */
-  private static Dataset<Row> periods(Dataset<Row> transactions, ZoneId zone, Grain grain) {
+  /**
+   * Purchases and refunds per customer and period of {@code grain}, in {@link #customerPeriods}'
+   * layout: a period's row reads only the transactions dated in it.
+   */
+  public static Dataset<Row> periods(Dataset<Row> transactions, ZoneId zone, Grain grain) {
     // Where purchases fall at random times nearly every transaction is its own customer-day, and
     // an aggregate before the shuffle builds a map as large as its input and spills; shuffled by
     // customer first, each customer's days are aggregated once (2 x faster at scale M on such

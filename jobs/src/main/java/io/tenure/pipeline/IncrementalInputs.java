@@ -55,6 +55,7 @@ final class IncrementalInputs {
   private final Map<String, InputState.Table> tables = new TreeMap<>();
   private final Map<String, Object> report = new LinkedHashMap<>();
   private final JudgedState judged;
+  private KeptPeriods periods;
   // Per input, the earliest event among the rows read anew (Instant.MIN: anything may have
   // changed).
   private final Map<TableKind, Instant> changedFrom = new EnumMap<>(TableKind.class);
@@ -84,6 +85,7 @@ final class IncrementalInputs {
           from.get().asOf());
       from = Optional.empty();
     }
+    periods = new KeptPeriods(spark, state, runId, from);
     report.put("mode", rebuild ? "incremental (state rebuilt)" : "incremental");
     report.put("state_from_as_of", from.map(InputState.Version::asOf).orElse(null));
     Validation validation = new Validation(settings);
@@ -129,6 +131,11 @@ final class IncrementalInputs {
 
   /** What this run read, for the manifest. */
   Map<String, Object> report() {
+    if (periods != null) {
+      periods
+          .computedFrom()
+          .ifPresent(d -> report.put("customer_periods_computed_from", d.toString()));
+    }
     return report;
   }
 
@@ -136,6 +143,11 @@ final class IncrementalInputs {
    * What changed since the run of the state version this run started from (empty without one): a
    * row of an input can differ from what that run used only at or after the input's instant.
    */
+  /** Where this run keeps the activity per customer and period (after {@link #read}). */
+  KeptPeriods keptPeriods() {
+    return periods;
+  }
+
   Optional<InputChanges> changes() {
     return from.map(v -> new InputChanges(v.date(), Map.copyOf(changedFrom)));
   }
@@ -144,8 +156,15 @@ final class IncrementalInputs {
   void publishState() {
     state.publish(
         new InputState.Version(
-            asOf.toString(), runId, settings.incremental().fingerprint(), tables, judged.dirs()),
+            asOf.toString(), runId, settings.incremental().fingerprint(), tables, kept()),
         settings.incremental().keepVersions());
+  }
+
+  /** What this run derived and kept beside the rows, by name. */
+  private Map<String, String> kept() {
+    Map<String, String> all = new TreeMap<>(judged.dirs());
+    all.putAll(periods.dirs());
+    return all;
   }
 
   /**

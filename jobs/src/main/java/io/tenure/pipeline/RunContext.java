@@ -11,8 +11,10 @@ import io.tenure.io.WorkArea;
 import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.EarlierPeriods;
 import io.tenure.metrics.LifecycleSpells;
+import io.tenure.metrics.Periods;
 import io.tenure.pipeline.family.TableFamily;
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
@@ -31,6 +33,7 @@ public final class RunContext {
   private final WorkArea work;
   private final Optional<Pseudonymiser> pseudonymiser;
   private final Optional<InputChanges> changes;
+  private final Optional<KeptPeriods> keptPeriods;
   private ActivityBase activityBase;
   private Dataset<Row> spells;
 
@@ -40,13 +43,15 @@ public final class RunContext {
       PreparedInputs inputs,
       WorkArea work,
       Optional<Pseudonymiser> pseudonymiser,
-      Optional<InputChanges> changes) {
+      Optional<InputChanges> changes,
+      Optional<KeptPeriods> keptPeriods) {
     this.spark = spark;
     this.settings = settings;
     this.inputs = inputs;
     this.work = work;
     this.pseudonymiser = pseudonymiser;
     this.changes = changes;
+    this.keptPeriods = keptPeriods;
   }
 
   public SparkSession spark() {
@@ -182,11 +187,7 @@ public final class RunContext {
                           tx, customerTable, first, settings.zone(), settings.grain()))
               .orElseGet(
                   () -> ActivityBase.build(tx, customerTable, settings.zone(), settings.grain()));
-      Dataset<Row> periods =
-          keep(
-              "customer_periods",
-              "Keep the activity per customer and period",
-              built.customerPeriods());
+      Dataset<Row> periods = customerPeriods(built, tx);
       Dataset<Row> customers =
           keep(
               "customers_base",
@@ -195,6 +196,38 @@ public final class RunContext {
       activityBase = new ActivityBase(periods, built.grain(), customers, built.firstChannels());
     }
     return activityBase;
+  }
+
+  /**
+   * The activity per customer and period kept for the families: in the work area, or in an
+   * incremental run's state, where only the periods from the first day whose transactions can have
+   * changed are computed ({@link KeptPeriods}).
+   */
+  private Dataset<Row> customerPeriods(ActivityBase built, Dataset<Row> tx) {
+    String description = "Keep the activity per customer and period";
+    if (keptPeriods.isEmpty()) {
+      return keep("customer_periods", description, built.customerPeriods());
+    }
+    ZoneId zone = settings.zone();
+    Optional<LocalDate> changedFrom =
+        changes.flatMap(c -> c.firstChangedDay(Set.of(TableKind.TRANSACTIONS), zone));
+    return stage(
+        "customer_periods:keep",
+        description,
+        () ->
+            keptPeriods
+                .get()
+                .keep(
+                    settings.grain(),
+                    changedFrom,
+                    start ->
+                        ActivityBase.periods(
+                            tx.where(
+                                col("occurred_at")
+                                    .geq(Periods.instant(start.atStartOfDay(zone).toInstant()))),
+                            zone,
+                            settings.grain()),
+                    built.customerPeriods()));
   }
 
   /**

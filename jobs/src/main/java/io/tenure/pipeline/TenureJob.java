@@ -116,7 +116,8 @@ public final class TenureJob {
                         p,
                         work,
                         pseudonymiser,
-                        incremental.flatMap(IncrementalInputs::changes)),
+                        incremental.flatMap(IncrementalInputs::changes),
+                        incremental.map(IncrementalInputs::keptPeriods)),
                     p,
                     publication));
         Map<String, Long> outputs = publication.rows();

@@ -160,6 +160,9 @@ class IncrementalRunTest {
       assertThat(reasons.contains("refund_without_purchase")).isEqualTo(k == 1);
       JsonNode reading = manifest("incremental", day).get("reading");
       assertThat(reading.get("mode").asText()).isEqualTo("incremental");
+      // The activity per customer and period: the earlier periods from the state, as above.
+      assertThat(reading.path("customer_periods_computed_from").asText(null))
+          .isEqualTo(k == 0 ? null : k == 1 ? "2024-01-01" : "2023-11-01");
       JsonNode transactions = reading.get("transactions");
       if (k > 0) {
         // The rules across rows judge again the transactions from the earliest changed one on
