@@ -107,7 +107,10 @@ final class Publication implements TableFamily.Staging {
     for (ValidatedInput in : inputs) {
       quarantine = quarantine.unionByName(in.quarantined(asOf, pseudonymiser));
     }
-    stage(QUARANTINE, quarantine);
+    // Shuffled into the table's one file, not coalesced: a coalesce would scan every input row in
+    // one task (an incremental run's state rows cannot be filtered in the scan; 9.7 M rows in one
+    // task at scale M), where a shuffle moves only the few quarantined rows.
+    stage(QUARANTINE, quarantine.repartition(QUARANTINE.files()));
   }
 
   /**
