@@ -81,17 +81,22 @@ record LockHolder(String json, JsonNode fields, Instant renewed) {
       if (now.isEmpty()) {
         return Optional.of(ended);
       }
-      return now.getAsLong() == ticks ? Optional.empty() : Optional.of(reused);
+      return now.getAsLong() == ticks
+          ? Optional.empty()
+          : Optional.of(
+              reused + " (started at tick " + now.getAsLong() + ", the lock says " + ticks + ")");
     }
     Optional<ProcessHandle> process = ProcessHandle.of(pid);
     if (process.isEmpty()) {
       return Optional.of(ended);
     }
     String start = fields.path("process_start").asText("");
-    boolean same =
-        start.isEmpty()
-            || process.get().info().startInstant().map(i -> near(i, start)).orElse(true);
-    return same ? Optional.empty() : Optional.of(reused);
+    Optional<Instant> actual = process.get().info().startInstant();
+    boolean same = start.isEmpty() || actual.map(i -> near(i, start)).orElse(true);
+    return same
+        ? Optional.empty()
+        : Optional.of(
+            reused + " (started " + actual.orElseThrow() + ", the lock says " + start + ")");
   }
 
   /**

@@ -119,8 +119,24 @@ class RunLockTest {
       assertThatThrownBy(() -> RunLock.acquire(spark, root.toString(), "next", NO_WAIT))
           .isInstanceOf(TenureException.class)
           .hasMessageContaining("run live");
-      // Other ticks under the same id and the same recorded instant: another process took the id.
+      // Other ticks under the same id and the same recorded instant: another process took the id,
+      // and the reason names both starts.
       lockOf("reused", holder.pid(), start, ticks - 1);
+      assertThat(
+              LockHolder.read(
+                      org.apache.hadoop.fs.FileSystem.getLocal(
+                          spark.sparkContext().hadoopConfiguration()),
+                      new org.apache.hadoop.fs.Path(root.resolve(RunLock.NAME).toString()))
+                  .orElseThrow()
+                  .abandoned(Duration.ofMinutes(5)))
+          .contains(
+              "its process id "
+                  + holder.pid()
+                  + " on this host now belongs to another process (started at tick "
+                  + ticks
+                  + ", the lock says "
+                  + (ticks - 1)
+                  + ")");
       try (RunLock taken = RunLock.acquire(spark, root.toString(), "next", NO_WAIT)) {
         assertThat(Files.readString(root.resolve(RunLock.NAME))).contains("\"run_id\":\"next\"");
       }
