@@ -139,15 +139,15 @@ final class IncrementalInputs {
     return report;
   }
 
-  /**
-   * What changed since the run of the state version this run started from (empty without one): a
-   * row of an input can differ from what that run used only at or after the input's instant.
-   */
   /** Where this run keeps the activity per customer and period (after {@link #read}). */
   KeptPeriods keptPeriods() {
     return periods;
   }
 
+  /**
+   * What changed since the run of the state version this run started from (empty without one): a
+   * row of an input can differ from what that run used only at or after the input's instant.
+   */
   Optional<InputChanges> changes() {
     return from.map(v -> new InputChanges(v.date(), Map.copyOf(changedFrom)));
   }
