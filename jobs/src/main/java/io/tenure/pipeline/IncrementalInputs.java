@@ -2,9 +2,7 @@ package io.tenure.pipeline;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.min;
 
-import io.tenure.config.InputContract;
 import io.tenure.config.InputSettings;
 import io.tenure.config.TableKind;
 import io.tenure.config.TenureSettings;
@@ -181,27 +179,6 @@ final class IncrementalInputs {
             org.apache.spark.sql.functions.not(col(KeyedRules.PART).isin(dropped.toArray())));
   }
 
-  /**
-   * The earliest event among the rows the state held in {@code reread} partitions before this run
-   * read them again, or Instant.MAX without one.
-   */
-  private Instant earliestHeld(
-      Map<String, InputState.Partition> known, List<LocalDate> reread, TableKind kind) {
-    List<String> days =
-        reread.stream().map(LocalDate::toString).filter(known::containsKey).toList();
-    List<String> dirs =
-        days.stream().map(d -> known.get(d).dir()).filter(d -> d != null).distinct().toList();
-    return dirs.isEmpty()
-        ? Instant.MAX
-        : earliestEvent(state.read(dirs).where(col(KeyedRules.PART).isin(days.toArray())), kind);
-  }
-
-  /** The earliest event time among {@code rows}, or Instant.MAX without one. */
-  private static Instant earliestEvent(Dataset<Row> rows, TableKind kind) {
-    Row first = rows.agg(min(col(InputContract.eventColumn(kind)))).first();
-    return first.isNullAt(0) ? Instant.MAX : first.getTimestamp(0).toInstant();
-  }
-
   private ValidatedInput whole(InputSettings in, Validation validation) {
     changedFrom.put(in.table(), Instant.MIN); // read whole: no telling what is new
     ValidatedInput own =
@@ -249,9 +226,8 @@ final class IncrementalInputs {
       if (changedFrom.get(kind).equals(Instant.MAX)) {
         // A row can change others by arriving and by leaving: a partition read again may no
         // longer hold a row it held.
-        Instant arrived = earliestEvent(keyed.flagged(), kind);
-        Instant held = earliestHeld(known, reread, kind);
-        changedFrom.put(kind, arrived.isBefore(held) ? arrived : held);
+        changedFrom.put(
+            kind, InputChanges.earliestChange(keyed.flagged(), state, known, reread, kind));
       }
       MonthlyState.write(state, kind, runId, keyed.flagged(), plan, source);
     }

@@ -1,12 +1,21 @@
 package io.tenure.pipeline;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.min;
+
+import io.tenure.config.InputContract;
 import io.tenure.config.TableKind;
+import io.tenure.io.InputState;
+import io.tenure.validate.KeyedRules;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 
 /**
  * What an incremental run's inputs can differ in from those of the run it continues (the run as of
@@ -50,5 +59,45 @@ record InputChanges(LocalDate previousAsOf, Map<TableKind, Instant> changedFrom)
       }
     }
     return Optional.of(first);
+  }
+
+  /**
+   * The earliest event among {@code readAnew} (one input's rows read anew) and among the rows the
+   * state held in the {@code reread} partitions before they were read again (a row can leave a
+   * partition as well as arrive), or Instant.MAX without one.
+   */
+  static Instant earliestChange(
+      Dataset<Row> readAnew,
+      InputState state,
+      Map<String, InputState.Partition> known,
+      List<LocalDate> reread,
+      TableKind kind) {
+    Instant arrived = earliestEvent(readAnew, kind);
+    Instant held = earliestHeld(state, known, reread, kind);
+    return arrived.isBefore(held) ? arrived : held;
+  }
+
+  /**
+   * The earliest event among the rows the state held in {@code reread} partitions before this run
+   * read them again, or Instant.MAX without one.
+   */
+  private static Instant earliestHeld(
+      InputState state,
+      Map<String, InputState.Partition> known,
+      List<LocalDate> reread,
+      TableKind kind) {
+    List<String> days =
+        reread.stream().map(LocalDate::toString).filter(known::containsKey).toList();
+    List<String> dirs =
+        days.stream().map(d -> known.get(d).dir()).filter(d -> d != null).distinct().toList();
+    return dirs.isEmpty()
+        ? Instant.MAX
+        : earliestEvent(state.read(dirs).where(col(KeyedRules.PART).isin(days.toArray())), kind);
+  }
+
+  /** The earliest event time among {@code rows}, or Instant.MAX without one. */
+  private static Instant earliestEvent(Dataset<Row> rows, TableKind kind) {
+    Row first = rows.agg(min(col(InputContract.eventColumn(kind)))).first();
+    return first.isNullAt(0) ? Instant.MAX : first.getTimestamp(0).toInstant();
   }
 }
