@@ -13,10 +13,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -197,12 +193,10 @@ class StandaloneClusterIT {
   }
 
   @Test
-  void runsOnTheClusterAndMatchesALocalRun(org.apache.spark.sql.SparkSession spark)
+  void runsOnTheClusterAndMatchesTheLocalResults(org.apache.spark.sql.SparkSession spark)
       throws Exception {
     Path clusterOut = WORK.resolve("out-cluster");
-    Path localOut = WORK.resolve("out-local");
     deleteRecursively(clusterOut);
-    deleteRecursively(localOut);
 
     assertThat(submit(masterUrl, "submit-cluster", run(clusterOut))).isZero();
     try (var apps = Files.list(WORK.resolve("worker"))) {
@@ -220,35 +214,27 @@ class StandaloneClusterIT {
     assertThat(driverLog.stream().filter(l -> l.contains(" INFO ") && !l.contains(" tenure: ")))
         .as("Spark INFO lines in the driver log")
         .isEmpty();
-    assertThat(submit("local[2]", "submit-local", run(localOut))).isZero();
 
+    // The golden files are a local run's tables (EndToEndTest), so equal rows mean the cluster
+    // (8 shuffle partitions, executors in their own JVMs) computed what a local run does. The
+    // fitted model's numbers are equal only to ~1e-12 between runs: checked by their properties.
     JsonNode manifest =
         new ObjectMapper()
             .readTree(clusterOut.resolve("_manifests/as_of=" + AS_OF + ".json").toFile());
     Iterator<Map.Entry<String, JsonNode>> outputs = manifest.path("outputs").fields();
     int tables = 0;
-    try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
-      while (outputs.hasNext()) {
-        String table = outputs.next().getKey();
-        Path a = clusterOut.resolve(table).resolve("as_of=" + AS_OF);
-        Path b = localOut.resolve(table).resolve("as_of=" + AS_OF);
-        assertThat(a.resolve("_SUCCESS")).exists();
-        tables++;
-        if (EndToEndTest.MODEL_TABLES.contains(table)) {
-          // A fitted model's numbers agree to ~1e-12, not to the digit (EndToEndTest).
-          io.tenure.testing.Tables.assertApproximatelyEqual(
-              spark.read().parquet(b.toAbsolutePath().toString()),
-              spark.read().parquet(a.toAbsolutePath().toString()),
-              1e-9);
-          continue;
-        }
-        assertThat(differingRows(duck, a, b)).as(table + ": cluster vs local").isZero();
-        assertThat(differingRows(duck, b, a)).as(table + ": local vs cluster").isZero();
+    while (outputs.hasNext()) {
+      String table = outputs.next().getKey();
+      Path a = clusterOut.resolve(table).resolve("as_of=" + AS_OF);
+      assertThat(a.resolve("_SUCCESS")).exists();
+      tables++;
+      if (!EndToEndTest.MODEL_TABLES.contains(table)) {
         io.tenure.testing.Golden.check(
             "data-samples", table, spark.read().parquet(a.toAbsolutePath().toString()));
       }
     }
     assertThat(tables).isEqualTo(15);
+    EndToEndTest.assertModelTablesSound(spark, clusterOut.toAbsolutePath());
   }
 
   @Test
@@ -263,19 +249,6 @@ class StandaloneClusterIT {
     assertThat(Files.readString(WORK.resolve("submit-bad-input.log")))
         .contains("Cannot read input table 'transactions' at /no/such/transactions");
     assertThat(out.resolve("_manifests")).doesNotExist();
-  }
-
-  private static long differingRows(Connection duck, Path a, Path b) throws Exception {
-    String sql =
-        String.format(
-            "select count(*) from (select * from read_parquet('%s/*.parquet') except all"
-                + " select * from read_parquet('%s/*.parquet'))",
-            a.toAbsolutePath(), b.toAbsolutePath());
-    try (Statement st = duck.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 
   private static void deleteRecursively(Path p) throws IOException {

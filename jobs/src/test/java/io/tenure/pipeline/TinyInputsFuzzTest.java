@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith({SparkExtension.class, SparkExtension.Interpreted.class})
 class TinyInputsFuzzTest {
-  private static final int CASES = Integer.getInteger("tenure.fuzz.cases", 12);
+  private static final int CASES = Integer.getInteger("tenure.fuzz.cases", 6);
   private static final List<String> GRAINS = List.of("day", "week", "month", "quarter");
   private static final List<String> ZONES =
       List.of("UTC", "America/New_York", "Europe/Berlin", "Pacific/Kiritimati");
