@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param minExamplesPerClass below this many churned or retained examples in training (or in
  *     evaluation) no model is fitted: the tables are published empty and the run says why
  * @param maxIterations iterations of the optimiser (logistic regression) or trees (boosting)
+ * @param maxTrainingExamples at most about this many training examples: above it, a deterministic
+ *     sample of the (customer, training cutoff) units gets features and is fitted on; empty for all
  * @param balanceClasses weight examples so that both classes weigh the same (probabilities are then
  *     no longer calibrated to the base rate)
  * @param modelPath score with this saved model instead of training one ({@code score} command)
@@ -33,6 +35,7 @@ public record ChurnRiskSettings(
     int cutoffSpacingDays,
     int minExamplesPerClass,
     int maxIterations,
+    Optional<Integer> maxTrainingExamples,
     boolean balanceClasses,
     Optional<String> modelPath,
     Grain retrainEvery,
@@ -67,6 +70,7 @@ public record ChurnRiskSettings(
   public ChurnRiskSettings {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(modelPath, "modelPath");
+    Objects.requireNonNull(maxTrainingExamples, "maxTrainingExamples");
     Objects.requireNonNull(retrainEvery, "retrainEvery");
     Objects.requireNonNull(fingerprint, "fingerprint");
     positive("horizon-days", horizonDays);
@@ -74,6 +78,7 @@ public record ChurnRiskSettings(
     positive("cutoff-spacing-days", cutoffSpacingDays);
     positive("min-examples-per-class", minExamplesPerClass);
     positive("max-iterations", maxIterations);
+    maxTrainingExamples.ifPresent(n -> positive("max-training-examples", n));
   }
 
   /** A copy that scores with the model saved at {@code path}. */
@@ -85,6 +90,7 @@ public record ChurnRiskSettings(
         cutoffSpacingDays,
         minExamplesPerClass,
         maxIterations,
+        maxTrainingExamples,
         balanceClasses,
         Optional.of(path),
         retrainEvery,

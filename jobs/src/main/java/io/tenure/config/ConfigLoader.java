@@ -221,6 +221,9 @@ public final class ConfigLoader {
                     r.integer("churn-risk.cutoff-spacing-days"),
                     r.integer("churn-risk.min-examples-per-class"),
                     r.integer("churn-risk.max-iterations"),
+                    t.getIsNull("churn-risk.max-training-examples")
+                        ? Optional.empty()
+                        : Optional.of(r.integer("churn-risk.max-training-examples")),
                     r.bool("churn-risk.balance-classes"),
                     t.getIsNull("churn-risk.model-path")
                         ? Optional.empty()

@@ -13,8 +13,10 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.tenure.config.ServiceSettings;
 import java.time.LocalDate;
@@ -75,6 +77,8 @@ public final class ChurnFeatures {
 
   /**
    * @param cutoffs the cutoff days, any order
+   * @param which which of the customers active at a cutoff get features: a condition on customer_id
+   *     and cutoff ({@link #sampled}), {@code lit(true)} for all
    * @param spells lifecycle spells ({@link LifecycleSpells#of})
    * @param interactions clean interactions (an empty table without the input)
    * @param transactions clean transactions (refunds in the service window)
@@ -82,6 +86,7 @@ public final class ChurnFeatures {
    */
   public static Dataset<Row> at(
       List<LocalDate> cutoffs,
+      Column which,
       Dataset<Row> spells,
       Dataset<Row> interactions,
       Dataset<Row> transactions,
@@ -95,12 +100,6 @@ public final class ChurnFeatures {
     Dataset<Row> activity =
         ActivityBase.transactionActivity(transactions, zone)
             .repartition(col(ActivityBase.CUSTOMER_ID));
-    Dataset<Row> cutoffTable =
-        transactions
-            .sparkSession()
-            .createDataFrame(
-                sorted.stream().map(d -> RowFactory.create(java.sql.Date.valueOf(d))).toList(),
-                new StructType().add(CUTOFF, DataTypes.DateType));
     String cutoffArray =
         sorted.stream()
             .map(d -> "DATE'" + d + "'")
@@ -109,9 +108,10 @@ public final class ChurnFeatures {
     // Earlier spells all ended before the current one started, so before the cutoff.
     Column endedByCancellation =
         col(ChurnRates.CHURN_TYPE).eqNullSafe(lit(ChurnRates.INACTIVITY)).unary_$bang();
-    Dataset<Row> units =
-        spells
-            .withColumn(
+    Dataset<Row> active =
+        activeAt(
+            sorted,
+            spells.withColumn(
                 "previous_cancellations",
                 coalesce(
                     sum(when(endedByCancellation, 1).otherwise(0))
@@ -119,15 +119,10 @@ public final class ChurnFeatures {
                             Window.partitionBy(ChurnRates.CUSTOMER_ID)
                                 .orderBy(ChurnRates.SPELL)
                                 .rowsBetween(Window.unboundedPreceding(), -1)),
-                    lit(0)))
-            .join(
-                broadcast(cutoffTable),
-                col(ChurnRates.START_DATE)
-                    .leq(col(CUTOFF))
-                    .and(
-                        col(ChurnRates.CHURN_DATE)
-                            .isNull()
-                            .or(col(ChurnRates.CHURN_DATE).gt(col(CUTOFF)))))
+                    lit(0))));
+    Dataset<Row> units =
+        active
+            .where(which)
             .select(
                 col(ChurnRates.CUSTOMER_ID),
                 col(CUTOFF),
@@ -236,6 +231,43 @@ public final class ChurnFeatures {
         feature("last_csat", coalesce(col("csat"), lit(0))),
         feature("has_nps", when(col("nps").isNotNull(), 1).otherwise(0)),
         feature("last_nps", coalesce(col("nps"), lit(0))));
+  }
+
+  /** How many customers are active at the end of the cutoffs, counted once per cutoff. */
+  public static long activeCount(List<LocalDate> cutoffs, Dataset<Row> spells) {
+    return activeAt(
+            cutoffs.stream().sorted().distinct().toList(),
+            spells.select(ChurnRates.START_DATE, ChurnRates.CHURN_DATE))
+        .count();
+  }
+
+  /**
+   * A deterministic sample of the (customer, cutoff) units of about {@code fraction}: a hash of
+   * both, so that a rerun, an incremental run or another layout of the rows picks the same units,
+   * and a customer is drawn at each cutoff independently.
+   */
+  public static Column sampled(double fraction) {
+    long buckets = 1L << 20;
+    return pmod(xxhash64(col(ChurnRates.CUSTOMER_ID), col(CUTOFF)), lit(buckets))
+        .lt(lit(Math.round(fraction * buckets)));
+  }
+
+  /** The spells open at the end of each cutoff (an open spell: started by c, not churned by c). */
+  private static Dataset<Row> activeAt(List<LocalDate> sorted, Dataset<Row> spells) {
+    Dataset<Row> cutoffTable =
+        spells
+            .sparkSession()
+            .createDataFrame(
+                sorted.stream().map(d -> RowFactory.create(java.sql.Date.valueOf(d))).toList(),
+                new StructType().add(CUTOFF, DataTypes.DateType));
+    return spells.join(
+        broadcast(cutoffTable),
+        col(ChurnRates.START_DATE)
+            .leq(col(CUTOFF))
+            .and(
+                col(ChurnRates.CHURN_DATE)
+                    .isNull()
+                    .or(col(ChurnRates.CHURN_DATE).gt(col(CUTOFF)))));
   }
 
   /**

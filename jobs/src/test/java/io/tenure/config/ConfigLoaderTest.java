@@ -45,6 +45,8 @@ class ConfigLoaderTest {
     assertThat(fingerprint(f, Map.of("periods.grain", "week"))).isEqualTo(base);
     assertThat(fingerprint(f, Map.of("log.progress-interval", "5m"))).isEqualTo(base);
     assertThat(fingerprint(f, Map.of("churn-risk.max-iterations", "40"))).isNotEqualTo(base);
+    assertThat(fingerprint(f, Map.of("churn-risk.max-training-examples", "null")))
+        .isNotEqualTo(base);
     assertThat(fingerprint(f, Map.of("churn.inactivity-days", "30"))).isNotEqualTo(base);
     assertThat(fingerprint(f, Map.of("time.zone", "Europe/Berlin"))).isNotEqualTo(base);
     assertThat(fingerprint(f, Map.of("inputs.transactions.path", "/data/tx2"))).isNotEqualTo(base);
@@ -160,6 +162,20 @@ class ConfigLoaderTest {
                 + " at key 'tenure.cohort.anchor': 'signup' needs the"
                 + " customers input (tenure.inputs.customers.path); configure it or use"
                 + " first-purchase");
+  }
+
+  @Test
+  void theTrainingSampleIsACapOrNull(@TempDir Path dir) throws Exception {
+    java.io.File f = write(dir, MINIMAL).toFile();
+    assertThat(ConfigLoader.load(f, Map.of()).churnRisk().maxTrainingExamples()).contains(250_000);
+    assertThat(
+            ConfigLoader.load(f, Map.of("churn-risk.max-training-examples", "null"))
+                .churnRisk()
+                .maxTrainingExamples())
+        .isEmpty();
+    assertThatThrownBy(() -> ConfigLoader.load(f, Map.of("churn-risk.max-training-examples", "0")))
+        .isInstanceOf(TenureException.class)
+        .hasMessageContaining("max-training-examples must be at least 1");
   }
 
   @Test

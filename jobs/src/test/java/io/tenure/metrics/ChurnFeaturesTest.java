@@ -21,6 +21,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -125,6 +126,17 @@ class ChurnFeaturesTest {
       List<Row> contacts,
       LocalDate asOf,
       LocalDate... cutoffs) {
+    return features(spark, functions.lit(true), tx, cancellations, contacts, asOf, cutoffs);
+  }
+
+  private static Dataset<Row> features(
+      SparkSession spark,
+      org.apache.spark.sql.Column which,
+      List<Row> tx,
+      List<Row> cancellations,
+      List<Row> contacts,
+      LocalDate asOf,
+      LocalDate... cutoffs) {
     Dataset<Row> transactions = Rows.df(spark, Rows.TRANSACTIONS, tx.toArray(Row[]::new));
     Dataset<Row> interactions = Rows.df(spark, Rows.INTERACTIONS, contacts.toArray(Row[]::new));
     Dataset<Row> spells =
@@ -135,7 +147,41 @@ class ChurnFeaturesTest {
             ZoneOffset.UTC,
             asOf);
     return ChurnFeatures.at(
-        List.of(cutoffs), spells, interactions, transactions, SERVICE, ZoneOffset.UTC);
+        List.of(cutoffs), which, spells, interactions, transactions, SERVICE, ZoneOffset.UTC);
+  }
+
+  /**
+   * The training sample: a subset of the units with their features unchanged, of about the share
+   * asked for; activeCount counts the units that get features.
+   */
+  @Test
+  void aSampleOfTheUnitsKeepsTheirFeatures(SparkSession spark) {
+    List<Row> tx = new ArrayList<>();
+    for (int c = 0; c < 600; c++) {
+      tx.add(purchase("c" + c, "2024-0" + (1 + c % 3) + "-1" + (c % 10) + "T10:00:00Z", "10"));
+    }
+    LocalDate[] cutoffs = {CUTOFF, CUTOFF.minusDays(30)};
+    Dataset<Row> all = features(spark, tx, List.of(), List.of(), CUTOFF, cutoffs);
+    Dataset<Row> sample =
+        features(spark, ChurnFeatures.sampled(0.25), tx, List.of(), List.of(), CUTOFF, cutoffs);
+    // Active at 31 Mar: all 600 (the last purchase within 90 days); at 1 Mar: the 400 who bought
+    // in January or February.
+    long units = all.count();
+    assertThat(units).isEqualTo(1000);
+    Dataset<Row> spells =
+        LifecycleSpells.of(
+            Rows.df(spark, Rows.TRANSACTIONS, tx.toArray(Row[]::new)),
+            Optional.empty(),
+            90,
+            ZoneOffset.UTC,
+            CUTOFF);
+    assertThat(ChurnFeatures.activeCount(List.of(cutoffs), spells)).isEqualTo(units);
+    assertThat(sample.exceptAll(all).count()).isZero();
+    // Binomial: 0.25 of the units, standard deviation ≈ 0.43 sqrt(units) ≈ 14.
+    assertThat(sample.count()).isBetween((long) (0.25 * units) - 60, (long) (0.25 * units) + 60);
+    // Each cutoff is drawn on its own: a customer is not in or out of the sample at every cutoff.
+    long bothCutoffs = sample.groupBy("customer_id").count().where("count = 2").count();
+    assertThat(bothCutoffs).isLessThan(sample.count() / 2);
   }
 
   @Test

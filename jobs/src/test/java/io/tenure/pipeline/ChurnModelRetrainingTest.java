@@ -1,6 +1,7 @@
 package io.tenure.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,13 +30,19 @@ class ChurnModelRetrainingTest {
 
   @TempDir Path dir;
 
+  /** About a quarter of the samples' 4,153 training examples: the chain trains on a sample. */
+  private static final String SAMPLE = "churn-risk.max-training-examples=1000";
+
   @Test
   void aSavedModelOfThePeriodIsReusedAndEqualsTrainingItAgain(SparkSession spark) throws Exception {
     // The daily chain: the first day of the month trains, a later day reuses its model.
-    run("daily", MONTH_START);
-    run("daily", "2024-12-05");
-    // A backfill of the later day into an empty output trains as of the first day again.
-    run("backfill", "2024-12-05");
+    run("daily", MONTH_START, SAMPLE);
+    run("daily", "2024-12-05", SAMPLE);
+    // A backfill of the later day into an empty output trains as of the first day again, on the
+    // same sample (a hash of customer and cutoff), so it fits the same model.
+    run("backfill", "2024-12-05", SAMPLE);
+    // Every training example, for comparison.
+    run("whole", MONTH_START, "churn-risk.max-training-examples=null");
 
     assertThat(description("daily", MONTH_START).get("fitted_by_run_as_of").asText())
         .isEqualTo(MONTH_START);
@@ -62,9 +69,33 @@ class ChurnModelRetrainingTest {
         quality, published(spark, "daily", "churn_model_metrics", "2024-12-05"), 0.0);
     Tables.assertApproximatelyEqual(
         quality, published(spark, "backfill", "churn_model_metrics", "2024-12-05"), 1e-9);
+
+    // The sample: about 1,000 of the training examples; the evaluation cutoff and the scored
+    // customers are never sampled.
+    Dataset<Row> whole = published(spark, "whole", "churn_model_metrics", MONTH_START);
+    double all = metric(whole, "training_examples");
+    assertThat(metric(whole, "training_sample_fraction")).isEqualTo(1.0);
+    assertThat(all).isGreaterThan(3000.0);
+    assertThat(metric(quality, "training_sample_fraction")).isEqualTo(1000 / all);
+    // Binomial: 1,000 expected, standard deviation ≈ 27.
+    assertThat(metric(quality, "training_examples")).isBetween(880.0, 1120.0);
+    for (String m : List.of("examples", "churned")) {
+      assertThat(metric(quality, m)).as(m).isEqualTo(metric(whole, m));
+    }
+    assertThat(published(spark, "daily", "churn_scores", MONTH_START).count())
+        .isEqualTo(published(spark, "whole", "churn_scores", MONTH_START).count());
+    // A quarter of the examples ranks the evaluation cutoff nearly as well.
+    assertThat(metric(quality, "auc_roc")).isCloseTo(metric(whole, "auc_roc"), within(0.03));
   }
 
-  private void run(String output, String asOf) {
+  private static double metric(Dataset<Row> metrics, String name) {
+    return metrics
+        .where("model = 'logistic-regression' and decile is null and metric = '" + name + "'")
+        .first()
+        .<Double>getAs("value");
+  }
+
+  private void run(String output, String asOf, String setting) {
     List<String> args =
         new ArrayList<>(
             EndToEndTest.args(
@@ -75,7 +106,9 @@ class ChurnModelRetrainingTest {
                 "--only",
                 "churn_risk",
                 "-D",
-                "churn-risk.retrain-every=month"));
+                "churn-risk.retrain-every=month",
+                "-D",
+                setting));
     CliRun r = CliRun.of(args);
     assertThat(r.code()).as(r.err()).isZero();
   }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -110,8 +111,12 @@ public final class ChurnRiskFamily implements TableFamily {
     List<LocalDate> training = List.copyOf(cutoffs);
     cutoffs.add(evaluation);
     cutoffs.add(asOf);
+    TrainingSample sample = TrainingSample.of(run, training, s);
     Dataset<Row> all =
-        run.keep("churn_features", "Keep the churn-risk features", features(run, cutoffs));
+        run.keep(
+            "churn_features",
+            "Keep the churn-risk features",
+            features(run, cutoffs, sample.units()));
     Dataset<Row> labelled =
         all.where(col(ChurnFeatures.CUTOFF).lt(Periods.date(trainedAsOf)))
             .withColumn(
@@ -121,9 +126,7 @@ public final class ChurnRiskFamily implements TableFamily {
                         1.0)
                     .otherwise(0.0));
     Dataset<Row> train =
-        labelled.where(
-            col(ChurnFeatures.CUTOFF)
-                .isin(training.stream().map(java.sql.Date::valueOf).toArray()));
+        labelled.where(col(ChurnFeatures.CUTOFF).isin(TrainingSample.dates(training)));
     Dataset<Row> test = labelled.where(col(ChurnFeatures.CUTOFF).equalTo(Periods.date(evaluation)));
     long[] trainCounts = classCounts(train);
     long[] testCounts = classCounts(test);
@@ -175,6 +178,7 @@ public final class ChurnRiskFamily implements TableFamily {
           RowFactory.create(
               m, "training_examples", null, (double) (trainCounts[0] + trainCounts[1])));
       rows.add(RowFactory.create(m, "training_churned", null, (double) trainCounts[1]));
+      rows.add(RowFactory.create(m, "training_sample_fraction", null, sample.fraction()));
     }
     stageQuality(
         run, staging, new ModelStore.Trained(model, trainedAsOf, asOf, s.fingerprint(), rows), s);
@@ -205,9 +209,14 @@ public final class ChurnRiskFamily implements TableFamily {
   }
 
   private static Dataset<Row> features(RunContext run, List<LocalDate> cutoffs) {
+    return features(run, cutoffs, lit(true));
+  }
+
+  private static Dataset<Row> features(RunContext run, List<LocalDate> cutoffs, Column units) {
     TenureSettings s = run.settings();
     return ChurnFeatures.at(
         cutoffs,
+        units,
         run.spells(),
         run.interactionsOrEmpty(),
         run.transactions(),
