@@ -8,9 +8,11 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * Injects the one SparkSession shared by every test in the JVM: local[2], UI off, two shuffle
- * partitions, AQE off (deterministic plans), UTC session time zone as the job itself sets, and
- * local files whose permissions are set without starting a process ({@link NioLocalFileSystem}).
+ * Injects the one SparkSession shared by every test in the JVM: local[2], UI off, one shuffle
+ * partition (tiny shuffles cost their tasks; map outputs of two tasks are still merged), AQE off
+ * (deterministic plans), UTC session time zone as the job itself sets, and local files whose
+ * permissions are set without starting a process ({@link NioLocalFileSystem}). The JVMs tests start
+ * for Tenure ({@link TenureJvm}) and the cluster test use more partitions.
  */
 public final class SparkExtension implements ParameterResolver, BeforeAllCallback {
   /** Local files whose permissions are set without a process per file. */
@@ -27,7 +29,7 @@ public final class SparkExtension implements ParameterResolver, BeforeAllCallbac
               .appName("tenure-tests")
               .config("spark.ui.enabled", "false")
               .config("spark.ui.showConsoleProgress", "false")
-              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.sql.shuffle.partitions", "1")
               .config("spark.default.parallelism", "2")
               .config("spark.sql.adaptive.enabled", "false")
               .config("spark.sql.session.timeZone", "UTC")
