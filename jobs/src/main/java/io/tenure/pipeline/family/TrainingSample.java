@@ -27,10 +27,11 @@ import org.slf4j.LoggerFactory;
  */
 record TrainingSample(double fraction, Column units) {
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
+  private static final TrainingSample EVERY_UNIT = new TrainingSample(1.0, lit(true));
 
   static TrainingSample of(RunContext run, List<LocalDate> training, ChurnRiskSettings s) {
     if (s.maxTrainingExamples().isEmpty()) {
-      return new TrainingSample(1.0, lit(true));
+      return EVERY_UNIT;
     }
     long units =
         run.stage(
@@ -39,7 +40,7 @@ record TrainingSample(double fraction, Column units) {
             () -> ChurnFeatures.activeCount(training, run.spells()));
     int max = s.maxTrainingExamples().get();
     if (units <= max) {
-      return new TrainingSample(1.0, lit(true));
+      return EVERY_UNIT;
     }
     double fraction = max / (double) units;
     LOG.info(
