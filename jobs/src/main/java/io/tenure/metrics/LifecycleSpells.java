@@ -35,6 +35,11 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * churn_date, churn_type, reason).
  */
 public final class LifecycleSpells {
+  public static final String END_DATE = "end_date";
+  public static final String END_TYPE = "end_type";
+  public static final String END_REASON = "end_reason";
+  public static final String LAST_EVENT_DATE = "last_event_date";
+
   private LifecycleSpells() {}
 
   /**
@@ -52,6 +57,23 @@ public final class LifecycleSpells {
       int inactivityDays,
       ZoneId zone,
       LocalDate asOf) {
+    return asOf(unmasked(transactions, cancellations, inactivityDays, zone), asOf);
+  }
+
+  /**
+   * The spells as {@link #of} builds them, with each spell's end whether or not it is known by an
+   * as-of date ({@value #END_DATE}, {@value #END_TYPE}, {@value #END_REASON}: never null), and
+   * {@value #LAST_EVENT_DATE}, the last purchase of the spell or the cancellation that ended it. A
+   * customer's spells depend on their own events only, so the spells of a customer without events
+   * from some day on, and whose spells have no last event from that day on, are the same whatever
+   * the rows from that day on: what an incremental run reuses ({@link #asOf} makes them {@link
+   * #of}'s).
+   */
+  public static Dataset<Row> unmasked(
+      Dataset<Row> transactions,
+      Optional<Dataset<Row>> cancellations,
+      int inactivityDays,
+      ZoneId zone) {
     Dataset<Row> purchases =
         transactions
             .where(col("kind").equalTo("purchase"))
@@ -127,15 +149,29 @@ public final class LifecycleSpells {
     Column inactiveDate = date_add(col("date"), inactivityDays);
     Column byCancel =
         coalesce(col("next_type").equalTo(1).and(col("next_date").leq(inactiveDate)), lit(false));
-    Column endDate = when(byCancel, col("next_date")).otherwise(inactiveDate);
-    Column known = endDate.leq(Periods.date(asOf));
     return ends.select(
         col(CUSTOMER_ID),
         col(SPELL),
         col(START_DATE),
-        when(known, endDate).as(CHURN_DATE),
-        when(known, when(byCancel, col("next_kind")).otherwise(lit(INACTIVITY))).as(CHURN_TYPE),
-        when(known, when(byCancel, col("next_reason")).otherwise(lit(INACTIVITY))).as(REASON));
+        when(byCancel, col("next_date")).otherwise(inactiveDate).as(END_DATE),
+        when(byCancel, col("next_kind")).otherwise(lit(INACTIVITY)).as(END_TYPE),
+        when(byCancel, col("next_reason")).otherwise(lit(INACTIVITY)).as(END_REASON),
+        when(byCancel, col("next_date")).otherwise(col("date")).as(LAST_EVENT_DATE));
+  }
+
+  /**
+   * {@link #unmasked} spells as of the end of {@code asOf}: an end after it is not known yet
+   * (churn_date, churn_type and reason null).
+   */
+  public static Dataset<Row> asOf(Dataset<Row> unmasked, LocalDate asOf) {
+    Column known = col(END_DATE).leq(Periods.date(asOf));
+    return unmasked.select(
+        col(CUSTOMER_ID),
+        col(SPELL),
+        col(START_DATE),
+        when(known, col(END_DATE)).as(CHURN_DATE),
+        when(known, col(END_TYPE)).as(CHURN_TYPE),
+        when(known, col(END_REASON)).as(REASON));
   }
 
   /**

@@ -54,6 +54,7 @@ final class IncrementalInputs {
   private final Map<String, Object> report = new LinkedHashMap<>();
   private final JudgedState judged;
   private KeptPeriods periods;
+  private KeptSpells spells;
   // Per input, the earliest event among the rows read anew (Instant.MIN: anything may have
   // changed).
   private final Map<TableKind, Instant> changedFrom = new EnumMap<>(TableKind.class);
@@ -84,6 +85,7 @@ final class IncrementalInputs {
       from = Optional.empty();
     }
     periods = new KeptPeriods(spark, state, runId, from);
+    spells = new KeptSpells(spark, state, runId, from);
     report.put("mode", rebuild ? "incremental (state rebuilt)" : "incremental");
     report.put("state_from_as_of", from.map(InputState.Version::asOf).orElse(null));
     Validation validation = new Validation(settings);
@@ -133,13 +135,22 @@ final class IncrementalInputs {
       periods
           .computedFrom()
           .ifPresent(d -> report.put("customer_periods_computed_from", d.toString()));
+      spells.recomputed().ifPresent(n -> report.put("spells_customers_recomputed", n));
     }
     return report;
   }
 
-  /** Where this run keeps the activity per customer and period (after {@link #read}). */
-  KeptPeriods keptPeriods() {
-    return periods;
+  /**
+   * What an incremental run keeps in its state beside the rows, for the families to read.
+   *
+   * @param periods the activity per customer and period
+   * @param spells the lifecycle spells
+   */
+  record Kept(KeptPeriods periods, KeptSpells spells) {}
+
+  /** Where this run keeps its shared intermediates (after {@link #read}). */
+  Kept kept() {
+    return new Kept(periods, spells);
   }
 
   /**
@@ -154,14 +165,15 @@ final class IncrementalInputs {
   void publishState() {
     state.publish(
         new InputState.Version(
-            asOf.toString(), runId, settings.incremental().fingerprint(), tables, kept()),
+            asOf.toString(), runId, settings.incremental().fingerprint(), tables, keptDirs()),
         settings.incremental().keepVersions());
   }
 
   /** What this run derived and kept beside the rows, by name. */
-  private Map<String, String> kept() {
+  private Map<String, String> keptDirs() {
     Map<String, String> all = new TreeMap<>(judged.dirs());
     all.putAll(periods.dirs());
+    all.putAll(spells.dirs());
     return all;
   }
 

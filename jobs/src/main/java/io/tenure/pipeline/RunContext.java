@@ -34,6 +34,7 @@ public final class RunContext {
   private final Optional<Pseudonymiser> pseudonymiser;
   private final Optional<InputChanges> changes;
   private final Optional<KeptPeriods> keptPeriods;
+  private final Optional<KeptSpells> keptSpells;
   private ActivityBase activityBase;
   private Dataset<Row> spells;
 
@@ -44,14 +45,15 @@ public final class RunContext {
       WorkArea work,
       Optional<Pseudonymiser> pseudonymiser,
       Optional<InputChanges> changes,
-      Optional<KeptPeriods> keptPeriods) {
+      Optional<IncrementalInputs.Kept> kept) {
     this.spark = spark;
     this.settings = settings;
     this.inputs = inputs;
     this.work = work;
     this.pseudonymiser = pseudonymiser;
     this.changes = changes;
-    this.keptPeriods = keptPeriods;
+    this.keptPeriods = kept.map(IncrementalInputs.Kept::periods);
+    this.keptSpells = kept.map(IncrementalInputs.Kept::spells);
   }
 
   public SparkSession spark() {
@@ -232,7 +234,8 @@ public final class RunContext {
 
   /**
    * The lifecycle spells ({@link io.tenure.metrics.LifecycleSpells#of}), kept once: churn and
-   * drivers read them.
+   * drivers read them. An incremental run keeps them in its state and recomputes only the customers
+   * whose events can have changed ({@link KeptSpells}).
    */
   public Dataset<Row> spells() {
     if (spells == null) {
@@ -242,16 +245,34 @@ public final class RunContext {
               "spells:keep",
               "Keep the lifecycle spells",
               () ->
-                  work.keep(
-                      "spells",
-                      LifecycleSpells.of(
-                          transactions(),
-                          cancellations(),
-                          settings.churn().inactivityDays(),
-                          settings.zone(),
-                          asOf())));
+                  keptSpells
+                      .map(this::spellsInState)
+                      .orElseGet(
+                          () ->
+                              work.keep(
+                                  "spells",
+                                  LifecycleSpells.of(
+                                      transactions(),
+                                      cancellations(),
+                                      settings.churn().inactivityDays(),
+                                      settings.zone(),
+                                      asOf()))));
     }
     return spells;
+  }
+
+  private Dataset<Row> spellsInState(KeptSpells kept) {
+    ZoneId zone = settings.zone();
+    Set<TableKind> reads = Set.of(TableKind.TRANSACTIONS, TableKind.CANCELLATIONS);
+    Dataset<Row> unmasked =
+        kept.keep(
+            transactions(),
+            cancellations(),
+            settings.churn().inactivityDays(),
+            zone,
+            changes.flatMap(c -> c.firstChangedDay(reads, zone)),
+            work);
+    return LifecycleSpells.asOf(unmasked, asOf());
   }
 
   /** Per-customer rows, with the customer id replaced by its pseudonym when that is on. */

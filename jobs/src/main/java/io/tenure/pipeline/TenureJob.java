@@ -117,7 +117,7 @@ public final class TenureJob {
                         work,
                         pseudonymiser,
                         incremental.flatMap(IncrementalInputs::changes),
-                        incremental.map(IncrementalInputs::keptPeriods)),
+                        incremental.map(IncrementalInputs::kept)),
                     p,
                     publication));
         Map<String, Long> outputs = publication.rows();

@@ -284,6 +284,46 @@ class ChurnRatesTest {
             "E | 1 | 2024-02-28 | 2024-04-28 | inactivity");
   }
 
+  /**
+   * What an incremental run keeps: every spell's end whether known or not (D's on May 25, after the
+   * as-of date), and its last event, the last purchase or the cancellation that ended it (C's first
+   * spell: Feb 1; B's: the cancellation of Jan 20). As of Apr 30 they are the spells above.
+   */
+  @Test
+  void unmaskedSpellsKeepEveryEndAndTheLastEvent(SparkSession spark) {
+    Dataset<Row> unmasked =
+        LifecycleSpells.unmasked(
+            transactions(spark), Optional.of(cancellations(spark)), 30, ZoneOffset.UTC);
+
+    assertThat(
+            sorted(
+                unmasked,
+                "customer_id",
+                "spell",
+                "start_date",
+                "end_date",
+                "end_type",
+                "end_reason",
+                "last_event_date"))
+        .containsExactly(
+            "A | 1 | 2024-01-10 | 2024-02-09 | inactivity | inactivity | 2024-01-10",
+            "B | 1 | 2024-01-05 | 2024-01-20 | voluntary | too_expensive | 2024-01-20",
+            "C | 1 | 2024-01-15 | 2024-03-02 | inactivity | inactivity | 2024-02-01",
+            "C | 2 | 2024-03-20 | 2024-04-19 | inactivity | inactivity | 2024-03-20",
+            "D | 1 | 2024-04-25 | 2024-05-25 | inactivity | inactivity | 2024-04-25",
+            "E | 1 | 2024-02-28 | 2024-04-28 | inactivity | inactivity | 2024-03-29");
+    LocalDate asOf = LocalDate.of(2024, 4, 30);
+    assertThat(Rows.sorted(LifecycleSpells.asOf(unmasked, asOf)))
+        .containsExactlyElementsOf(
+            Rows.sorted(
+                LifecycleSpells.of(
+                    transactions(spark),
+                    Optional.of(cancellations(spark)),
+                    30,
+                    ZoneOffset.UTC,
+                    asOf)));
+  }
+
   /** G cancels on Jun 10 and buys again later that day: only the first spell's 10 is lost. */
   @Test
   void aPurchaseAfterASameDayCancellationIsNotLostRevenue(SparkSession spark) {

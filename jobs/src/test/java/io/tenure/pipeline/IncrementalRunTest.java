@@ -163,6 +163,22 @@ class IncrementalRunTest {
       // The activity per customer and period: the earlier periods from the state, as above.
       assertThat(reading.path("customer_periods_computed_from").asText(null))
           .isEqualTo(k == 0 ? null : k == 1 ? "2024-01-01" : "2023-11-01");
+      // The lifecycle spells: only the customers with a purchase or cancellation from the first
+      // changed day on, or whose kept spells had their last event then (on the last day X-NOV,
+      // whose only purchase left the inputs), are computed again; the others come from the state.
+      JsonNode respelled = reading.path("spells_customers_recomputed");
+      long customers =
+          spark
+              .read()
+              .parquet(dir.resolve("in/transactions").toString())
+              .select("customer_id")
+              .distinct()
+              .count();
+      if (k == 0) {
+        assertThat(respelled.isMissingNode()).isTrue();
+      } else {
+        assertThat(respelled.asLong()).isPositive().isLessThan(customers);
+      }
       JsonNode transactions = reading.get("transactions");
       if (k > 0) {
         // The rules across rows judge again the transactions from the earliest changed one on
