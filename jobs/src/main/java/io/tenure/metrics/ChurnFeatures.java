@@ -190,7 +190,9 @@ public final class ChurnFeatures {
             interactions,
             transactions,
             service,
-            zone);
+            zone,
+            sorted.isEmpty() ? LocalDate.MIN : sorted.get(0).plusDays(1),
+            sorted.isEmpty() ? LocalDate.MIN : sorted.get(sorted.size() - 1).plusDays(1));
 
     Dataset<Row> all =
         units

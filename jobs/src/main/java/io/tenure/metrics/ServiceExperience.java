@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import io.tenure.config.ServiceSettings;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -114,6 +115,32 @@ public final class ServiceExperience {
             max_by(col("csat"), lastKnown(col("csat"), startTs)).as("csat"),
             max_by(col("nps"), lastKnown(col("nps"), startTs)).as("nps"),
             count(when(col("is_refund"), 1)).as("refunds"));
+  }
+
+  /**
+   * As {@link #before(Dataset, Dataset, Dataset, ServiceSettings, ZoneId)} for units whose
+   * period_start days all lie from {@code first} to {@code last}: the contacts and refunds outside
+   * every unit's window are left out in the scan (compared as instants, so that Parquet skips their
+   * row groups) instead of being shuffled to the join and matching no unit.
+   */
+  public static Dataset<Row> before(
+      Dataset<Row> units,
+      Dataset<Row> interactions,
+      Dataset<Row> transactions,
+      ServiceSettings settings,
+      ZoneId zone,
+      LocalDate first,
+      LocalDate last) {
+    Column from =
+        Periods.instant(
+            first.minusDays(settings.driverLookbackDays()).atStartOfDay(zone).toInstant());
+    Column to = Periods.instant(last.atStartOfDay(zone).toInstant());
+    return before(
+        units,
+        interactions.where(col("opened_at").geq(from).and(col("opened_at").lt(to))),
+        transactions.where(col("occurred_at").geq(from).and(col("occurred_at").lt(to))),
+        settings,
+        zone);
   }
 
   /**

@@ -290,6 +290,62 @@ class ChurnFeaturesTest {
     assertThat(a.<Double>getAs("recency_days")).isEqualTo(0.0);
   }
 
+  /**
+   * The contacts and refunds outside every unit's window are left out before the join; at the
+   * windows' edges, in a zone west of UTC, the same units count the same events. Units: d on 1 Apr
+   * and 10 Apr (New York days), lookback 180 days: windows from 4 Oct 2023 and 13 Oct 2023 up to
+   * the unit's day. Contacts at the first window's first instant (counts for the first unit only),
+   * a second before it (no unit), the last second of 9 Apr (the second unit only) and 10 Apr's
+   * first instant (no unit); a refund on 31 Mar (both).
+   */
+  @Test
+  void eventsOutsideEveryWindowAreLeftOutWithTheSameCounts(SparkSession spark) {
+    java.time.ZoneId ny = java.time.ZoneId.of("America/New_York");
+    Dataset<Row> units =
+        spark.createDataFrame(
+            List.of(
+                RowFactory.create("d", java.sql.Date.valueOf("2024-04-01")),
+                RowFactory.create("d", java.sql.Date.valueOf("2024-04-10"))),
+            new org.apache.spark.sql.types.StructType()
+                .add("customer_id", "string")
+                .add("period_start", "date"));
+    // 4 Oct 2023 00:00 in New York is 04:00 UTC (EDT).
+    List<Row> contacts =
+        List.of(
+            contact(
+                "e1", "d", "billing", "2023-10-04T04:00:00Z", null, null, null, null, null, null),
+            contact(
+                "e2", "d", "billing", "2023-10-04T03:59:59Z", null, null, null, null, null, null),
+            contact(
+                "e3", "d", "billing", "2024-04-10T03:59:59Z", null, null, null, null, null, null),
+            contact(
+                "e4", "d", "billing", "2024-04-10T04:00:00Z", null, null, null, null, null, null));
+    Dataset<Row> interactions = Rows.df(spark, Rows.INTERACTIONS, contacts.toArray(Row[]::new));
+    Dataset<Row> transactions =
+        Rows.df(
+            spark,
+            Rows.TRANSACTIONS,
+            purchase("d", "2023-09-01T12:00:00Z", "10"),
+            refund("d", "2024-03-31T12:00:00Z", "5"));
+    String[] columns = {"customer_id", "period_start", "n", "refunds"};
+    List<String> pruned =
+        Rows.sorted(
+            ServiceExperience.before(
+                units,
+                interactions,
+                transactions,
+                SERVICE,
+                ny,
+                LocalDate.parse("2024-04-01"),
+                LocalDate.parse("2024-04-10")),
+            columns);
+    assertThat(pruned).containsExactly("d | 2024-04-01 | 1 | 1", "d | 2024-04-10 | 1 | 1");
+    assertThat(pruned)
+        .isEqualTo(
+            Rows.sorted(
+                ServiceExperience.before(units, interactions, transactions, SERVICE, ny), columns));
+  }
+
   private static List<Row> concat(List<Row> first, List<Row> second) {
     List<Row> all = new ArrayList<>(first);
     all.addAll(second);
