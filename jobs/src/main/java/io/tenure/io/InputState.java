@@ -33,9 +33,11 @@ import org.slf4j.LoggerFactory;
  * in place), and per as-of date a version file ({@code _versions/<date>.json}) naming the directory
  * that holds each source partition, the files it was read from, and the currencies seen, and the
  * directories of what the rules across rows found ({@code judged/run=<id>/<name>/}) and of the
- * activity per customer and period ({@code customer_periods-<grain>/run=<id>/p=<start>/}). A
- * version is written after the run's tables are published: a run that fails leaves the previous
- * versions, and the next run starts from one of them. No reader of the outputs looks in here.
+ * activity per customer and period ({@code customer_periods-<grain>/run=<id>/p=<start>/}) and the
+ * lifecycle spells ({@code judged/run=<id>/spells/}), each named relative to {@code _state/}
+ * ({@link StatePaths}: the output can move). A version is written after the run's tables are
+ * published: a run that fails leaves the previous versions, and the next run starts from one of
+ * them. No reader of the outputs looks in here.
  */
 public final class InputState {
   public static final String DIR = "_state";
@@ -162,7 +164,9 @@ public final class InputState {
       Path target = new Path(versions, version.asOf() + ".json");
       Path tmp = new Path(versions, "." + version.asOf() + "-" + version.runId() + ".tmp");
       try (OutputStream out = fs.create(tmp, true)) {
-        out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(version));
+        out.write(
+            JSON.writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(StatePaths.mapped(version, paths(fs)::relative)));
       }
       fs.delete(target, false);
       if (!fs.rename(tmp, target)) {
@@ -229,7 +233,7 @@ public final class InputState {
           continue;
         }
         try (InputStream in = fs.open(st.getPath())) {
-          out.add(JSON.readValue(in, Version.class));
+          out.add(StatePaths.mapped(JSON.readValue(in, Version.class), paths(fs)::resolved));
         } catch (IOException e) {
           LOG.warn(
               "Ignoring an unreadable incremental state version {}: {}",
@@ -241,6 +245,10 @@ public final class InputState {
       throw Errors.failure("Cannot list the incremental state under " + root, e);
     }
     return out;
+  }
+
+  private StatePaths paths(FileSystem fs) {
+    return new StatePaths(root, fs.makeQualified(root));
   }
 
   private FileSystem fs() throws IOException {
