@@ -84,8 +84,9 @@ final class IncrementalInputs {
           from.get().asOf());
       from = Optional.empty();
     }
-    periods = new KeptPeriods(spark, state, runId, from);
-    spells = new KeptSpells(spark, state, runId, from);
+    StateRun thisRun = new StateRun(spark, state, runId, from);
+    periods = new KeptPeriods(thisRun);
+    spells = new KeptSpells(thisRun);
     report.put("mode", rebuild ? "incremental (state rebuilt)" : "incremental");
     report.put("state_from_as_of", from.map(InputState.Version::asOf).orElse(null));
     Validation validation = new Validation(settings);

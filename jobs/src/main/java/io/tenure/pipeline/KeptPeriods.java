@@ -15,7 +15,6 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,19 +30,12 @@ final class KeptPeriods {
   private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
   private static final String NAME = "customer_periods";
 
-  private final SparkSession spark;
-  private final InputState state;
-  private final String runId;
-  private final Optional<InputState.Version> earlier;
+  private final StateRun run;
   private final Map<String, String> dirs = new TreeMap<>();
   private Optional<LocalDate> computedFrom = Optional.empty();
 
-  KeptPeriods(
-      SparkSession spark, InputState state, String runId, Optional<InputState.Version> earlier) {
-    this.spark = spark;
-    this.state = state;
-    this.runId = runId;
-    this.earlier = earlier;
+  KeptPeriods(StateRun run) {
+    this.run = run;
   }
 
   /**
@@ -61,7 +53,10 @@ final class KeptPeriods {
     Map<LocalDate, String> before = new TreeMap<>();
     Optional<LocalDate> from = changedFrom.map(grain::start);
     Map<String, String> kept =
-        earlier.map(InputState.Version::judged).filter(j -> from.isPresent()).orElse(Map.of());
+        run.earlier()
+            .map(InputState.Version::judged)
+            .filter(j -> from.isPresent())
+            .orElse(Map.of());
     // Kept by the earlier run (if it had any transactions): its periods before the first one that
     // can have changed are this run's.
     boolean carried = kept.keySet().stream().anyMatch(name -> name.startsWith(prefix));
@@ -76,11 +71,12 @@ final class KeptPeriods {
         });
     Dataset<Row> computed = carried ? since.apply(from.get()) : whole;
     Map<String, String> written =
-        state.write(
-            NAME + "-" + grain.key(),
-            runId,
-            computed,
-            date_format(col(ActivityBase.PERIOD_START), "yyyy-MM-dd"));
+        run.state()
+            .write(
+                NAME + "-" + grain.key(),
+                run.runId(),
+                computed,
+                date_format(col(ActivityBase.PERIOD_START), "yyyy-MM-dd"));
     before.forEach((start, dir) -> dirs.put(prefix + start, dir));
     written.forEach((start, dir) -> dirs.put(prefix + start, dir));
     if (carried) {
@@ -91,12 +87,12 @@ final class KeptPeriods {
           written.size(),
           from.get(),
           before.size(),
-          earlier.get().asOf());
+          run.earlier().get().asOf());
     }
     List<String> all = new ArrayList<>(dirs.values());
     return all.isEmpty()
-        ? spark.createDataFrame(List.of(), computed.schema())
-        : spark.read().schema(computed.schema()).parquet(all.toArray(String[]::new));
+        ? run.spark().createDataFrame(List.of(), computed.schema())
+        : run.spark().read().schema(computed.schema()).parquet(all.toArray(String[]::new));
   }
 
   /** The first period this run computed, when it took the earlier ones from the state. */

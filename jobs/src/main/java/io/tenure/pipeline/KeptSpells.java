@@ -3,7 +3,6 @@ package io.tenure.pipeline;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 
-import io.tenure.io.InputState;
 import io.tenure.io.WorkArea;
 import io.tenure.metrics.ActivityBase;
 import io.tenure.metrics.LifecycleSpells;
@@ -15,7 +14,6 @@ import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,20 +33,13 @@ final class KeptSpells {
   /** Above this many customers to recompute, every customer is recomputed: one shuffle, no list. */
   static final long MAX_RECOMPUTED = 500_000;
 
-  private final SparkSession spark;
-  private final InputState state;
-  private final String runId;
-  private final Optional<InputState.Version> earlier;
+  private final StateRun run;
   private String key;
   private String dir;
   private Optional<Long> recomputed = Optional.empty();
 
-  KeptSpells(
-      SparkSession spark, InputState state, String runId, Optional<InputState.Version> earlier) {
-    this.spark = spark;
-    this.state = state;
-    this.runId = runId;
-    this.earlier = earlier;
+  KeptSpells(StateRun run) {
+    this.run = run;
   }
 
   /**
@@ -67,7 +58,9 @@ final class KeptSpells {
       WorkArea work) {
     key = NAME + "/" + inactivityDays + "/" + Version.get();
     Optional<Dataset<Row>> before =
-        changedFrom.flatMap(d -> earlier.flatMap(v -> v.judged(key))).map(spark.read()::parquet);
+        changedFrom
+            .flatMap(d -> run.earlier().flatMap(v -> v.judged(key)))
+            .map(run.spark().read()::parquet);
     Dataset<Row> spells =
         LifecycleSpells.unmasked(transactions, cancellations, inactivityDays, zone);
     if (before.isPresent()) {
@@ -83,7 +76,7 @@ final class KeptSpells {
                 + " the state of {}",
             n,
             changedFrom.get(),
-            earlier.get().asOf());
+            run.earlier().get().asOf());
         Dataset<Row> ids = broadcast(touched);
         spells =
             LifecycleSpells.unmasked(
@@ -94,8 +87,8 @@ final class KeptSpells {
                 .unionByName(of(before.get(), ids, "left_anti"));
       }
     }
-    dir = state.writeJudged(NAME, runId, spells);
-    return spark.read().parquet(dir);
+    dir = run.state().writeJudged(NAME, run.runId(), spells);
+    return run.spark().read().parquet(dir);
   }
 
   /** Customers recomputed when the others came from the earlier run's state. */
