@@ -85,10 +85,17 @@ final class KeptSpells {
                     inactivityDays,
                     zone)
                 .unionByName(of(before.get(), ids, "left_anti"));
+      } else {
+        LOG.info(
+            "Lifecycle spells: {} customers with events from {}, more than {}: every customer's"
+                + " spells computed",
+            n,
+            changedFrom.get(),
+            MAX_RECOMPUTED);
       }
     }
     dir = run.state().writeJudged(NAME, run.runId(), spells);
-    return run.spark().read().parquet(dir);
+    return run.spark().read().schema(spells.schema()).parquet(dir);
   }
 
   /** Customers recomputed when the others came from the earlier run's state. */
