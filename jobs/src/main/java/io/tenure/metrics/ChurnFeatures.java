@@ -1,18 +1,13 @@
 package io.tenure.metrics;
 
-import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.element_at;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log1p;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -22,7 +17,6 @@ import io.tenure.config.ServiceSettings;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -93,18 +87,51 @@ public final class ChurnFeatures {
       ServiceSettings service,
       ZoneId zone) {
     List<LocalDate> sorted = cutoffs.stream().sorted().distinct().toList();
-    // Sums and extremes only, so each transaction counts as its own day row: a daily aggregate
-    // would cost a shuffle of nearly every transaction where purchases fall on distinct days.
-    // Shuffled by customer first, so that each customer's rows are aggregated in one place
-    // instead of in maps as large as their input.
-    Dataset<Row> activity =
-        ActivityBase.transactionActivity(transactions, zone)
-            .repartition(col(ActivityBase.CUSTOMER_ID));
-    String cutoffArray =
-        sorted.stream()
-            .map(d -> "DATE'" + d + "'")
-            .collect(Collectors.joining(", ", "array(", ")"));
+    Dataset<Row> units = units(sorted, which, spells);
+    return assembled(
+        sorted,
+        units,
+        PurchaseHistory.atCutoffs(sorted, units, transactions, zone),
+        interactions,
+        transactions,
+        service,
+        zone);
+  }
 
+  /**
+   * The features of the customers active at the end of {@code asOf}, as {@link #at} computes them
+   * for that cutoff alone, with the purchase history read from the activity base ({@link
+   * PurchaseHistory#atAsOf}) instead of every transaction: what scoring with a saved model reads.
+   *
+   * @param base the activity base of the transactions up to {@code asOf}
+   * @param inactivityDays the inactivity window of {@code spells}
+   */
+  public static Dataset<Row> atAsOf(
+      LocalDate asOf,
+      Dataset<Row> spells,
+      Dataset<Row> interactions,
+      Dataset<Row> transactions,
+      ActivityBase base,
+      int inactivityDays,
+      ServiceSettings service,
+      ZoneId zone) {
+    List<LocalDate> day = List.of(asOf);
+    Dataset<Row> units = units(day, lit(true), spells);
+    return assembled(
+        day,
+        units,
+        PurchaseHistory.atAsOf(asOf, units, base, transactions, inactivityDays, zone),
+        interactions,
+        transactions,
+        service,
+        zone);
+  }
+
+  /**
+   * The units (customer_id, cutoff, churn_date, previous_spells, previous_cancellations): the
+   * customers active at the end of each cutoff that {@code which} selects.
+   */
+  private static Dataset<Row> units(List<LocalDate> sorted, Column which, Dataset<Row> spells) {
     // Earlier spells all ended before the current one started, so before the cutoff.
     Column endedByCancellation =
         col(ChurnRates.CHURN_TYPE).eqNullSafe(lit(ChurnRates.INACTIVITY)).unary_$bang();
@@ -130,57 +157,17 @@ public final class ChurnFeatures {
                 col(ChurnRates.SPELL).minus(1).as("previous_spells"),
                 col("previous_cancellations"));
 
-    // Whole history up to each cutoff: every day's activity adds to the first cutoff on or after
-    // it, and a cutoff sums the buckets up to it, so each transaction is read once. The purchases
-    // of the last 30 and 90 days before each cutoff ride along as one sum per cutoff: those days
-    // all lie in buckets up to that cutoff.
-    Column purchased = col(ActivityBase.PURCHASES).gt(0);
-    Column[] within30 = new Column[sorted.size()];
-    Column[] within90 = new Column[sorted.size()];
-    for (int i = 0; i < sorted.size(); i++) {
-      Column daysBefore = datediff(Periods.date(sorted.get(i)), col(ActivityBase.ACTIVITY_DATE));
-      Column recent = purchased.and(daysBefore.geq(0));
-      within30[i] =
-          sum(when(recent.and(daysBefore.lt(30)), col(ActivityBase.PURCHASES)).otherwise(0L));
-      within90[i] =
-          sum(when(recent.and(daysBefore.lt(90)), col(ActivityBase.PURCHASES)).otherwise(0L));
-    }
-    Dataset<Row> buckets =
-        activity
-            .withColumn("bucket", firstOnOrAfter(sorted, col(ActivityBase.ACTIVITY_DATE)))
-            .groupBy(col(ActivityBase.CUSTOMER_ID).as("b_customer"), col("bucket"))
-            .agg(
-                sum(ActivityBase.PURCHASES).as("b_purchases"),
-                sum(ActivityBase.PURCHASE_UNITS).as("b_purchase_units"),
-                sum(ActivityBase.REFUNDS).as("b_refunds"),
-                sum(ActivityBase.REFUND_UNITS).as("b_refund_units"),
-                sum(ActivityBase.NET_REVENUE_UNITS).as("b_net_units"),
-                min(when(purchased, col(ActivityBase.ACTIVITY_DATE))).as("b_first"),
-                max(when(purchased, col(ActivityBase.ACTIVITY_DATE))).as("b_last"),
-                array(within30).as("b_30"),
-                array(within90).as("b_90"));
-    // Days after the last cutoff have no bucket and join no cutoff.
-    Column position = expr("cast(array_position(" + cutoffArray + ", " + CUTOFF + ") as int)");
-    Dataset<Row> history =
-        units
-            .select(ChurnRates.CUSTOMER_ID, CUTOFF)
-            .join(
-                buckets,
-                col(ChurnRates.CUSTOMER_ID)
-                    .equalTo(col("b_customer"))
-                    .and(col("bucket").leq(col(CUTOFF))))
-            .groupBy(ChurnRates.CUSTOMER_ID, CUTOFF)
-            .agg(
-                sum("b_purchases").as("h_purchases"),
-                sum("b_purchase_units").as("h_purchase_units"),
-                sum("b_refunds").as("h_refunds"),
-                sum("b_refund_units").as("h_refund_units"),
-                sum("b_net_units").as("h_net_units"),
-                min("b_first").as("h_first"),
-                max("b_last").as("h_last"),
-                sum(element_at(col("b_30"), position)).as("r_30"),
-                sum(element_at(col("b_90"), position)).as("r_90"));
+    return units;
+  }
 
+  private static Dataset<Row> assembled(
+      List<LocalDate> sorted,
+      Dataset<Row> units,
+      Dataset<Row> history,
+      Dataset<Row> interactions,
+      Dataset<Row> transactions,
+      ServiceSettings service,
+      ZoneId zone) {
     Dataset<Row> experience =
         ServiceExperience.before(
             units.select(
@@ -270,20 +257,6 @@ public final class ChurnFeatures {
                 col(ChurnRates.CHURN_DATE)
                     .isNull()
                     .or(col(ChurnRates.CHURN_DATE).gt(col(CUTOFF)))));
-  }
-
-  /**
-   * The first of {@code sorted} on or after {@code day}, null after the last: a chain of
-   * comparisons, which Spark compiles (a lambda over the cutoff array is interpreted row by row,
-   * and evaluated twice where the join's not-null filter is pushed to the scan: 3 x slower at M).
-   */
-  private static Column firstOnOrAfter(List<LocalDate> sorted, Column day) {
-    Column bucket = lit(null).cast(DataTypes.DateType);
-    for (int i = sorted.size() - 1; i >= 0; i--) {
-      Column cutoff = Periods.date(sorted.get(i));
-      bucket = when(day.leq(cutoff), cutoff).otherwise(bucket);
-    }
-    return bucket;
   }
 
   private static Column feature(String name, Column value) {

@@ -70,7 +70,7 @@ public final class ChurnRiskFamily implements TableFamily {
     LocalDate asOf = run.asOf();
     if (s.modelPath().isPresent()) {
       PipelineModel model = ModelStore.load(s.modelPath().get());
-      stageScores(run, staging, model, features(run, List.of(asOf)), s);
+      stageScores(run, staging, model, featuresAtAsOf(run), s);
       return;
     }
     LocalDate trainedAsOf = s.retrainEvery().start(asOf);
@@ -86,7 +86,7 @@ public final class ChurnRiskFamily implements TableFamily {
           trainedAsOf,
           saved.get().fittedByRun(),
           s.retrainEvery().key());
-      stageScores(run, staging, saved.get().model(), features(run, List.of(asOf)), s);
+      stageScores(run, staging, saved.get().model(), featuresAtAsOf(run), s);
       stageQuality(run, staging, saved.get(), s);
       return;
     }
@@ -208,8 +208,18 @@ public final class ChurnRiskFamily implements TableFamily {
         ModelStore.CHURN_MODEL, path -> ModelStore.save(run.spark(), trained, path));
   }
 
-  private static Dataset<Row> features(RunContext run, List<LocalDate> cutoffs) {
-    return features(run, cutoffs, lit(true));
+  /** The features of the customers active at the run's date, for scoring alone. */
+  private static Dataset<Row> featuresAtAsOf(RunContext run) {
+    TenureSettings s = run.settings();
+    return ChurnFeatures.atAsOf(
+        run.asOf(),
+        run.spells(),
+        run.interactionsOrEmpty(),
+        run.transactions(),
+        run.activityBase(),
+        s.churn().inactivityDays(),
+        s.service(),
+        s.zone());
   }
 
   private static Dataset<Row> features(RunContext run, List<LocalDate> cutoffs, Column units) {
