@@ -227,13 +227,14 @@ public final class InputState {
       if (!fs.exists(versions)) {
         return out;
       }
+      StatePaths paths = paths(fs);
       for (FileStatus st : fs.listStatus(versions)) {
         String name = st.getPath().getName();
         if (!name.endsWith(".json") || name.startsWith(".")) {
           continue;
         }
         try (InputStream in = fs.open(st.getPath())) {
-          out.add(StatePaths.mapped(JSON.readValue(in, Version.class), paths(fs)::resolved));
+          out.add(StatePaths.mapped(JSON.readValue(in, Version.class), paths::resolved));
         } catch (IOException e) {
           LOG.warn(
               "Ignoring an unreadable incremental state version {}: {}",

@@ -47,6 +47,15 @@ public final class Periods {
     return to_utc_timestamp(date.cast("timestamp"), zone.getId());
   }
 
+  /**
+   * The first instant of {@code date} in {@code zone} as a literal: as {@link #startOfDay(Column,
+   * ZoneId)} for one known day. Rows filtered on it leave out whole Parquet row groups, which a
+   * filter on their converted local date cannot.
+   */
+  public static Column startOfDay(java.time.LocalDate date, ZoneId zone) {
+    return instant(date.atStartOfDay(zone).toInstant());
+  }
+
   /** First day of the period that contains {@code date}; ISO weeks start on Monday. */
   public static Column start(Column date, Grain grain) {
     return switch (grain) {

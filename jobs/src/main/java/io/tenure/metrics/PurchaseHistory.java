@@ -28,6 +28,11 @@ import org.apache.spark.sql.types.DataTypes;
  * last purchase), r_30 and r_90 (the purchases of the last 30 and 90 days up to the cutoff).
  */
 final class PurchaseHistory {
+  /** The days of r_30 and r_90, both formulations. */
+  static final int SHORT_WINDOW_DAYS = 30;
+
+  static final int LONG_WINDOW_DAYS = 90;
+
   private PurchaseHistory() {}
 
   /**
@@ -56,9 +61,13 @@ final class PurchaseHistory {
       Column daysBefore = datediff(Periods.date(sorted.get(i)), col(ActivityBase.ACTIVITY_DATE));
       Column recent = purchased.and(daysBefore.geq(0));
       within30[i] =
-          sum(when(recent.and(daysBefore.lt(30)), col(ActivityBase.PURCHASES)).otherwise(0L));
+          sum(
+              when(recent.and(daysBefore.lt(SHORT_WINDOW_DAYS)), col(ActivityBase.PURCHASES))
+                  .otherwise(0L));
       within90[i] =
-          sum(when(recent.and(daysBefore.lt(90)), col(ActivityBase.PURCHASES)).otherwise(0L));
+          sum(
+              when(recent.and(daysBefore.lt(LONG_WINDOW_DAYS)), col(ActivityBase.PURCHASES))
+                  .otherwise(0L));
     }
     Dataset<Row> buckets =
         activity
@@ -127,9 +136,8 @@ final class PurchaseHistory {
             .select(
                 col(ActivityBase.CUSTOMER_ID).as("f_customer"),
                 col(ActivityBase.FIRST_PURCHASE_DATE).as("h_first"));
-    int days = Math.max(90, inactivityDays);
-    // Compared as an instant, so that the scan skips the row groups before the window.
-    Column since = Periods.instant(asOf.minusDays(days - 1L).atStartOfDay(zone).toInstant());
+    int days = Math.max(LONG_WINDOW_DAYS, inactivityDays);
+    Column since = Periods.startOfDay(asOf.minusDays(days - 1L), zone);
     Column day = Periods.localDate(col("occurred_at"), zone);
     Column daysBefore = datediff(Periods.date(asOf), day);
     Dataset<Row> recent =
@@ -138,8 +146,8 @@ final class PurchaseHistory {
             .groupBy(col(ActivityBase.CUSTOMER_ID).as("r_customer"))
             .agg(
                 max(day).as("h_last"),
-                count(when(daysBefore.lt(30), 1)).as("r_30"),
-                count(when(daysBefore.lt(90), 1)).as("r_90"));
+                count(when(daysBefore.lt(SHORT_WINDOW_DAYS), 1)).as("r_30"),
+                count(when(daysBefore.lt(LONG_WINDOW_DAYS), 1)).as("r_90"));
     Dataset<Row> ids = units.select(ChurnRates.CUSTOMER_ID, ChurnFeatures.CUTOFF);
     return ids.join(sums, ids.col(ChurnRates.CUSTOMER_ID).equalTo(col("s_customer")))
         .join(firsts, col(ChurnRates.CUSTOMER_ID).equalTo(col("f_customer")))

@@ -131,10 +131,8 @@ public final class ServiceExperience {
       ZoneId zone,
       LocalDate first,
       LocalDate last) {
-    Column from =
-        Periods.instant(
-            first.minusDays(settings.driverLookbackDays()).atStartOfDay(zone).toInstant());
-    Column to = Periods.instant(last.atStartOfDay(zone).toInstant());
+    Column from = Periods.startOfDay(first.minusDays(settings.driverLookbackDays()), zone);
+    Column to = Periods.startOfDay(last, zone);
     return before(
         units,
         interactions.where(col("opened_at").geq(from).and(col("opened_at").lt(to))),

@@ -115,8 +115,7 @@ final class KeptSpells {
       Dataset<Row> before,
       LocalDate from,
       ZoneId zone) {
-    // Compared as instants, so that the scans skip the row groups before the day.
-    Column since = Periods.instant(from.atStartOfDay(zone).toInstant());
+    Column since = Periods.startOfDay(from, zone);
     Dataset<Row> ids =
         transactions
             .where(col("kind").equalTo("purchase").and(col("occurred_at").geq(since)))

@@ -33,8 +33,7 @@ public final class RunContext {
   private final WorkArea work;
   private final Optional<Pseudonymiser> pseudonymiser;
   private final Optional<InputChanges> changes;
-  private final Optional<KeptPeriods> keptPeriods;
-  private final Optional<KeptSpells> keptSpells;
+  private final Optional<IncrementalInputs.Kept> kept;
   private ActivityBase activityBase;
   private Dataset<Row> spells;
 
@@ -52,8 +51,7 @@ public final class RunContext {
     this.work = work;
     this.pseudonymiser = pseudonymiser;
     this.changes = changes;
-    this.keptPeriods = kept.map(IncrementalInputs.Kept::periods);
-    this.keptSpells = kept.map(IncrementalInputs.Kept::spells);
+    this.kept = kept;
   }
 
   public SparkSession spark() {
@@ -207,7 +205,7 @@ public final class RunContext {
    */
   private Dataset<Row> customerPeriods(ActivityBase built, Dataset<Row> tx) {
     String description = "Keep the activity per customer and period";
-    if (keptPeriods.isEmpty()) {
+    if (kept.isEmpty()) {
       return keep("customer_periods", description, built.customerPeriods());
     }
     ZoneId zone = settings.zone();
@@ -217,16 +215,14 @@ public final class RunContext {
         "customer_periods:keep",
         description,
         () ->
-            keptPeriods
-                .get()
+            kept.get()
+                .periods()
                 .keep(
                     settings.grain(),
                     changedFrom,
                     start ->
                         ActivityBase.periods(
-                            tx.where(
-                                col("occurred_at")
-                                    .geq(Periods.instant(start.atStartOfDay(zone).toInstant()))),
+                            tx.where(col("occurred_at").geq(Periods.startOfDay(start, zone))),
                             zone,
                             settings.grain()),
                     built.customerPeriods()));
@@ -245,8 +241,7 @@ public final class RunContext {
               "spells:keep",
               "Keep the lifecycle spells",
               () ->
-                  keptSpells
-                      .map(this::spellsInState)
+                  kept.map(k -> spellsInState(k.spells()))
                       .orElseGet(
                           () ->
                               work.keep(
