@@ -28,16 +28,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What incremental runs keep under {@code <output>/_state/}: the rows of each partitioned input as
- * judged by their own rules, by month ({@code <table>/run=<id>/p=<yyyy-MM>/}; a run that reads a
- * day again writes its month anew, other days of the month carried over; files are never rewritten
- * in place), and per as-of date a version file ({@code _versions/<date>.json}) naming the directory
- * that holds each source partition, the files it was read from, and the currencies seen, and the
- * directories of what the rules across rows found ({@code judged/run=<id>/<name>/}) and of the
- * activity per customer and period ({@code customer_periods-<grain>/run=<id>/p=<start>/}) and the
- * lifecycle spells ({@code judged/run=<id>/spells/}), each named relative to {@code _state/}
- * ({@link StatePaths}: the output can move). A version is written after the run's tables are
- * published: a run that fails leaves the previous versions, and the next run starts from one of
- * them. No reader of the outputs looks in here.
+ * judged by their own rules, by day while a later run can read the day's month again ({@code
+ * <table>/run=<id>/p=<yyyy-MM-dd>/}), by month after that ({@code p=<yyyy-MM>}; the pipeline's
+ * {@code MonthlyState} decides; files are never rewritten in place), and per as-of date a version
+ * file ({@code _versions/<date>.json}) naming the directory that holds each source partition, the
+ * files it was read from, and the currencies seen, and the directories of what the rules across
+ * rows found ({@code judged/run=<id>/<name>/}) and of the activity per customer and period ({@code
+ * customer_periods-<grain>/run=<id>/p=<start>/}) and the lifecycle spells ({@code
+ * judged/run=<id>/spells/}), each named relative to {@code _state/} ({@link StatePaths}: the output
+ * can move). A version is written after the run's tables are published: a run that fails leaves the
+ * previous versions, and the next run starts from one of them. No reader of the outputs looks in
+ * here.
  */
 public final class InputState {
   public static final String DIR = "_state";
@@ -51,8 +52,8 @@ public final class InputState {
   /**
    * One source partition as read.
    *
-   * @param dir the state directory that holds its rows (with the other days of its month), null
-   *     when it had none
+   * @param dir the state directory that holds its rows (alone, or with other days of its month),
+   *     null when it had none
    * @param files its data files (relative path → length) when it was read
    * @param recheck whether it holds a row judged by the run's day (a time "in the future"), so that
    *     every run reads it again

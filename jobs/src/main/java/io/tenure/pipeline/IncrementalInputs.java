@@ -180,7 +180,7 @@ final class IncrementalInputs {
 
   /**
    * The state's rows without those of partitions that are no longer in the source (a full run would
-   * not see them); their month's directory still holds them.
+   * not see them); their directory still holds them.
    */
   private static Dataset<Row> withoutDropped(
       Dataset<Row> rows, java.util.Set<String> known, SourcePartitions source) {
@@ -219,6 +219,7 @@ final class IncrementalInputs {
     changedFrom.put(kind, before.isEmpty() || plan.withdrawn() ? Instant.MIN : Instant.MAX);
     TreeSet<String> currencies =
         new TreeSet<>(before.map(InputState.Table::currencies).orElse(List.of()));
+    Optional<Dataset<Row>> judgedRows = Optional.empty();
     if (!reread.isEmpty()) {
       TypedInput typed =
           new InputReader(spark, settings).read(in, Optional.of(source.paths(reread)));
@@ -242,8 +243,17 @@ final class IncrementalInputs {
         changedFrom.put(
             kind, InputChanges.earliestChange(keyed.flagged(), state, known, reread, kind));
       }
-      MonthlyState.write(state, kind, runId, keyed.flagged(), plan, source);
+      judgedRows = Optional.of(keyed.flagged());
     }
+    MonthlyState.write(
+        state,
+        kind,
+        runId,
+        judgedRows,
+        plan,
+        known,
+        source,
+        asOf.minusDays(settings.incremental().lateDays() - 1L));
     List<String> dirs =
         partitions.values().stream()
             .map(InputState.Partition::dir)

@@ -265,6 +265,88 @@ class IncrementalRunTest {
     assertSameTables(spark, day);
   }
 
+  @Test
+  void aMonthLeavingTheLateWindowIsGatheredIntoOneDirectory(SparkSession spark) throws Exception {
+    // The data ends in late January. January is kept by day while a run can read one of its days
+    // again, then in one directory; the tables stay those of a full run throughout. A purchase
+    // dated after the day of the run (a clock error) sits in a partition of December: every run
+    // reads that day again, to judge it again once that date has come, and so writes December,
+    // kept whole, anew with it.
+    Path conf =
+        landFirstDay(
+            spark,
+            tx ->
+                extra(
+                        tx,
+                        "'x-fut'",
+                        "customer_id",
+                        LocalDate.now().plusDays(30) + " 12:00:00",
+                        "purchase",
+                        FIRST)
+                    .withColumn("date", lit(java.sql.Date.valueOf("2023-12-10"))));
+    String[] only = {"--only", "cohort_retention,churn_rates,time_with_customer"};
+    LocalDate day = FIRST;
+    for (LocalDate d = FIRST.plusDays(1);
+        !d.isAfter(LocalDate.of(2024, 1, 28));
+        d = d.plusDays(1)) {
+      land(d, false);
+    }
+    day = LocalDate.of(2024, 1, 28);
+    assertThat(run(conf, "incremental", day, cat(only, "--incremental")).code()).isZero();
+    Map<String, String> january = januaryDirs(spark, day);
+    assertThat(january).allSatisfy((d, dir) -> assertThat(dir).endsWith("/p=" + d));
+
+    for (LocalDate d = day.plusDays(1); !d.isAfter(LocalDate.of(2024, 2, 1)); d = d.plusDays(1)) {
+      land(d, false);
+    }
+    // As of 02-01 the next run still reads 01-30 again: January stays by day, and only the days
+    // read anew (from 01-26, the window of the state of 01-28) are in this run's directories.
+    day = LocalDate.of(2024, 2, 1);
+    assertThat(run(conf, "incremental", day, cat(only, "--incremental")).code()).isZero();
+    Map<String, String> stillByDay = januaryDirs(spark, day);
+    assertThat(stillByDay).allSatisfy((d, dir) -> assertThat(dir).endsWith("/p=" + d));
+    assertThat(stillByDay.get("2024-01-25")).isEqualTo(january.get("2024-01-25"));
+    assertThat(stillByDay.get("2024-01-26")).isNotEqualTo(january.get("2024-01-26"));
+
+    // As of 02-04 no run reads January again: with nothing new to read, it is gathered.
+    day = LocalDate.of(2024, 2, 4);
+    CliRun incremental = run(conf, "incremental", day, cat(only, "--incremental"));
+    assertThat(incremental.code()).as(incremental.err()).isZero();
+    // The December day of the purchase in the future is the only one read again.
+    assertThat(
+            manifest("incremental", day)
+                .get("reading")
+                .get("transactions")
+                .get("partitions_read")
+                .asInt())
+        .isEqualTo(1);
+    assertThat(new java.util.HashSet<>(januaryDirs(spark, day).values()))
+        .singleElement()
+        .asString()
+        .endsWith("/p=2024-01");
+    assertThat(run(conf, "full", day, only).code()).isZero();
+    assertSameTables(spark, day);
+  }
+
+  /** Where the state as of {@code day} keeps each January day of the transactions. */
+  private Map<String, String> januaryDirs(SparkSession spark, LocalDate day) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    new io.tenure.io.InputState(spark, dir.resolve("out/incremental").toString())
+        .latestBefore(day.plusDays(1))
+        .orElseThrow()
+        .tables()
+        .get("transactions")
+        .partitions()
+        .forEach(
+            (d, p) -> {
+              if (d.startsWith("2024-01")) {
+                out.put(d, p.dir());
+              }
+            });
+    assertThat(out).hasSizeGreaterThan(20);
+    return out;
+  }
+
   private Map<String, Dataset<Row>> arriving;
 
   /**
