@@ -19,6 +19,11 @@ import org.apache.hadoop.fs.RemoteIterator;
 final class LocalFiles {
   private LocalFiles() {}
 
+  /** Whether Spark's file listing skips a file or folder of this name (_SUCCESS, .crc, _x/). */
+  static boolean isHidden(String name) {
+    return name.startsWith("_") || name.startsWith(".");
+  }
+
   static boolean isLocal(FileSystem fs) {
     return "file".equals(fs.getScheme());
   }

@@ -111,7 +111,7 @@ public final class ParquetFooters {
       Path p = f.getPath();
       boolean hidden = false;
       for (Path q = p; q != null && !q.equals(root); q = q.getParent()) {
-        hidden |= q.getName().startsWith("_") || q.getName().startsWith(".");
+        hidden |= LocalFiles.isHidden(q.getName());
       }
       if (!hidden) {
         out.add(p.toString());

@@ -41,8 +41,8 @@ public record SourcePartitions(String root, Map<LocalDate, Map<String, Long>> fi
       qualifiedRoot = qualified.toString();
       for (FileStatus f : LocalFiles.filesUnder(fs, qualified)) {
         List<String> parts = relative(qualified, f.getPath());
-        if (parts.stream().anyMatch(p -> p.startsWith("_") || p.startsWith("."))) {
-          continue; // _SUCCESS, .crc and the like, as Spark skips them
+        if (parts.stream().anyMatch(LocalFiles::isHidden)) {
+          continue;
         }
         String top = parts.get(0);
         if (parts.size() < 2 || !top.startsWith(column + "=")) {
