@@ -155,7 +155,7 @@ public final class InputState {
 
   /**
    * Records {@code version} (replacing one of the same date), then removes the versions beyond the
-   * newest {@code keep} and the run directories no kept version names.
+   * newest {@code keep} and the directories no kept version names.
    */
   public void publish(Version version, int keep) {
     try {
@@ -185,10 +185,24 @@ public final class InputState {
     }
   }
 
+  /**
+   * Removes the run directories no kept version names, and in the others the partition directories
+   * ({@code p=...}) none names: a daily run's directory keeps only the days it was the last to
+   * write.
+   */
   private void collectGarbage(FileSystem fs, int keep, String currentRun) throws IOException {
     List<Version> all = new ArrayList<>(versions());
     all.sort(Comparator.comparing(Version::date).reversed());
-    Set<String> referenced = new HashSet<>();
+    Set<String> runs = new HashSet<>();
+    Set<String> leaves = new HashSet<>();
+    java.util.function.Consumer<String> named =
+        d -> {
+          Path dir = new Path(d);
+          runs.add(dir.getParent().getName());
+          leaves.add(
+              leaf(
+                  dir.getParent().getParent().getName(), dir.getParent().getName(), dir.getName()));
+        };
     for (int i = 0; i < all.size(); i++) {
       Version v = all.get(i);
       if (i >= keep) {
@@ -196,12 +210,12 @@ public final class InputState {
         continue;
       }
       if (v.judged() != null) {
-        v.judged().values().forEach(d -> referenced.add(new Path(d).getParent().getName()));
+        v.judged().values().forEach(named);
       }
       for (Table t : v.tables().values()) {
         for (Partition p : t.partitions().values()) {
           if (p.dir() != null) {
-            referenced.add(new Path(p.dir()).getParent().getName());
+            named.accept(p.dir());
           }
         }
       }
@@ -212,12 +226,29 @@ public final class InputState {
       }
       for (FileStatus run : fs.listStatus(table.getPath())) {
         String name = run.getPath().getName();
-        if (!referenced.contains(name) && !name.equals("run=" + currentRun)) {
+        if (name.equals("run=" + currentRun)) {
+          continue;
+        }
+        if (!runs.contains(name)) {
           LOG.info("Removing incremental state no kept version uses: {}", run.getPath());
           fs.delete(run.getPath(), true);
+          continue;
+        }
+        for (FileStatus part : fs.listStatus(run.getPath())) {
+          if (part.isDirectory()
+              && part.getPath().getName().startsWith(PARTITION + "=")
+              && !leaves.contains(
+                  leaf(table.getPath().getName(), name, part.getPath().getName()))) {
+            fs.delete(part.getPath(), true);
+          }
         }
       }
     }
+  }
+
+  /** A directory under {@code <table>/<run>/}, named the same however its root is spelled. */
+  private static String leaf(String table, String run, String name) {
+    return table + "/" + run + "/" + name;
   }
 
   private List<Version> versions() {

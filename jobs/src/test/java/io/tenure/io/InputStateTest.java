@@ -75,4 +75,64 @@ class InputStateTest {
                 .judged("spells"))
         .contains(absolute);
   }
+
+  @Test
+  void daysNoKeptVersionNamesAreRemovedFromRunsStillInUse(SparkSession spark, @TempDir Path tmp)
+      throws Exception {
+    // Run 1 writes two days; run 2 reads the second again. With one version kept, run 1's
+    // directory stays for the first day only, and another table's day of the same name stays.
+    InputState state = new InputState(spark, tmp.toString());
+    Dataset<Row> days =
+        spark
+            .range(4)
+            .selectExpr("id as n", "concat('2024-01-0', cast(id % 2 + 1 as string)) as d");
+    Map<String, String> first =
+        state.write(TableKind.TRANSACTIONS, "r1", days, org.apache.spark.sql.functions.col("d"));
+    Map<String, String> other =
+        state.write(TableKind.INTERACTIONS, "r1", days, org.apache.spark.sql.functions.col("d"));
+    state.publish(version("2024-01-02", "r1", first, other), 1);
+    Map<String, String> second =
+        state.write(
+            TableKind.TRANSACTIONS,
+            "r2",
+            days.where("d = '2024-01-02'"),
+            org.apache.spark.sql.functions.col("d"));
+    Map<String, String> now =
+        Map.of("2024-01-01", first.get("2024-01-01"), "2024-01-02", second.get("2024-01-02"));
+    state.publish(version("2024-01-03", "r2", now, other), 1);
+
+    Path runs = tmp.resolve("_state/transactions");
+    assertThat(runs.resolve("run=r1/p=2024-01-01")).exists();
+    assertThat(runs.resolve("run=r1/p=2024-01-02")).doesNotExist();
+    assertThat(runs.resolve("run=r2/p=2024-01-02")).exists();
+    assertThat(tmp.resolve("_state/interactions/run=r1/p=2024-01-02")).exists();
+    assertThat(tmp.resolve("_state/_versions/2024-01-02.json")).doesNotExist();
+    InputState.Version kept = state.latestBefore(LocalDate.of(2024, 1, 4)).get();
+    for (InputState.Table t : kept.tables().values()) {
+      for (InputState.Partition p : t.partitions().values()) {
+        assertThat(spark.read().parquet(p.dir()).count()).isEqualTo(2);
+      }
+    }
+  }
+
+  private static InputState.Version version(
+      String asOf,
+      String runId,
+      Map<String, String> transactions,
+      Map<String, String> interactions) {
+    return new InputState.Version(
+        asOf,
+        runId,
+        "fingerprint",
+        Map.of(
+            "transactions", table(transactions),
+            "interactions", table(interactions)),
+        Map.of());
+  }
+
+  private static InputState.Table table(Map<String, String> dirs) {
+    Map<String, InputState.Partition> partitions = new java.util.TreeMap<>();
+    dirs.forEach((day, dir) -> partitions.put(day, new InputState.Partition(dir, Map.of(), false)));
+    return new InputState.Table("date", List.of(), partitions);
+  }
 }
