@@ -215,7 +215,6 @@ final class IncrementalInputs {
     PartitionPlan plan = PartitionPlan.of(source, known, windowStart);
     List<LocalDate> reread = plan.reread();
     Map<String, InputState.Partition> partitions = plan.kept();
-    List<String> lateFiles = plan.lateFiles();
     changedFrom.put(kind, before.isEmpty() || plan.withdrawn() ? Instant.MIN : Instant.MAX);
     TreeSet<String> currencies =
         new TreeSet<>(before.map(InputState.Table::currencies).orElse(List.of()));
@@ -261,36 +260,15 @@ final class IncrementalInputs {
             .distinct()
             .toList();
     tables.put(kind.key(), new InputState.Table(column, List.copyOf(currencies), partitions));
-    Map<String, Object> r = new LinkedHashMap<>();
-    r.put("partitions_read", reread.size());
-    r.put("partitions_from_state", source.files().size() - reread.size());
-    r.put("late_files_not_read", lateFiles.size());
-    // Rows are counted from Parquet footers; other formats would have to be read to count.
-    Long lateRows =
-        in.format().equals("parquet")
-            ? io.tenure.io.ParquetFooters.rows(
-                lateFiles, spark.sparkContext().hadoopConfiguration())
-            : null;
-    r.put("late_rows_not_read", lateRows);
-    report.put(kind.key(), r);
-    if (!lateFiles.isEmpty()) {
-      LOG.warn(
-          "Input {}: {} file(s){} appeared in partitions older than the late window (before {})"
-              + " after they were read, e.g. {}. This run did not read them; its tables may differ"
-              + " from a full run's. Rebuild: tenure run --incremental --rebuild-state --as-of {}",
-          kind.key(),
-          lateFiles.size(),
-          lateRows == null ? "" : " with " + lateRows + " row(s)",
-          windowStart,
-          lateFiles.get(0),
-          asOf);
-    }
-    LOG.info(
-        "Input {}: {} partition(s) read, {} from the incremental state{}",
+    report.put(
         kind.key(),
-        reread.size(),
-        source.files().size() - reread.size(),
-        from.map(v -> " of " + v.asOf()).orElse(""));
+        plan.reported(
+            in,
+            source,
+            spark.sparkContext().hadoopConfiguration(),
+            windowStart,
+            asOf,
+            from.map(InputState.Version::asOf)));
     Dataset<Row> rows =
         dirs.isEmpty()
             ? KeyedRules.keyed(

@@ -1,12 +1,19 @@
 package io.tenure.pipeline;
 
+import io.tenure.config.InputSettings;
 import io.tenure.io.InputState;
+import io.tenure.io.ParquetFooters;
 import io.tenure.io.SourcePartitions;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.hadoop.conf.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which partitions of one date-partitioned input an incremental run reads again, and which it takes
@@ -25,6 +32,7 @@ record PartitionPlan(
     Map<String, InputState.Partition> kept,
     List<String> lateFiles,
     boolean withdrawn) {
+  private static final Logger LOG = LoggerFactory.getLogger("io.tenure");
 
   /**
    * @param known the partitions the previous state recorded (date → partition)
@@ -47,5 +55,47 @@ record PartitionPlan(
     boolean withdrawn =
         known.keySet().stream().anyMatch(d -> !source.files().containsKey(LocalDate.parse(d)));
     return new PartitionPlan(reread, kept, lateFiles, withdrawn);
+  }
+
+  /**
+   * What this plan read, for the manifest; logs it, and warns about files that landed too late to
+   * be read (with their rows, counted from Parquet footers: other formats would have to be read).
+   *
+   * @param windowStart the first day of the late window
+   * @param stateAsOf the as-of date of the state the run started from, if any
+   */
+  Map<String, Object> reported(
+      InputSettings in,
+      SourcePartitions source,
+      Configuration conf,
+      LocalDate windowStart,
+      LocalDate asOf,
+      Optional<String> stateAsOf) {
+    String table = in.table().key();
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("partitions_read", reread.size());
+    r.put("partitions_from_state", source.files().size() - reread.size());
+    r.put("late_files_not_read", lateFiles.size());
+    Long lateRows = in.format().equals("parquet") ? ParquetFooters.rows(lateFiles, conf) : null;
+    r.put("late_rows_not_read", lateRows);
+    if (!lateFiles.isEmpty()) {
+      LOG.warn(
+          "Input {}: {} file(s){} appeared in partitions older than the late window (before {})"
+              + " after they were read, e.g. {}. This run did not read them; its tables may differ"
+              + " from a full run's. Rebuild: tenure run --incremental --rebuild-state --as-of {}",
+          table,
+          lateFiles.size(),
+          lateRows == null ? "" : " with " + lateRows + " row(s)",
+          windowStart,
+          lateFiles.get(0),
+          asOf);
+    }
+    LOG.info(
+        "Input {}: {} partition(s) read, {} from the incremental state{}",
+        table,
+        reread.size(),
+        source.files().size() - reread.size(),
+        stateAsOf.map(d -> " of " + d).orElse(""));
+    return r;
   }
 }
