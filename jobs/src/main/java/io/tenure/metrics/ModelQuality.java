@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.sum;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.mllib.evaluation.BinaryClassificationMetrics;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -50,10 +51,14 @@ public final class ModelQuality {
   public static List<Row> of(Dataset<Row> scoredRows) {
     // Read three times below (totals, the curve, the deciles): score once, and keep only the
     // label and the probability (the scoring's other outputs, such as each row's top risk
-    // factors, are then never computed).
+    // factors, are then never computed). In one partition, in one order: the means below add
+    // doubles, and partial sums merged in the order tasks finish differ in their last bits from
+    // run to run; scored in parallel all the same (the shuffle comes after the scoring).
     Dataset<Row> scored =
         scoredRows
             .select(col(ChurnRiskModel.LABEL), col(ChurnRiskModel.PROBABILITY))
+            .repartition(1)
+            .sortWithinPartitions(col(ChurnRiskModel.PROBABILITY), col(ChurnRiskModel.LABEL))
             .persist(org.apache.spark.storage.StorageLevel.MEMORY_AND_DISK());
     try {
       return metrics(scored);
@@ -113,7 +118,8 @@ public final class ModelQuality {
    * {AUC-ROC, AUC-PR} from one MLlib curve: both areas share its sort of the scores and cumulative
    * counts, which two {@code BinaryClassificationEvaluator}s would each compute again. Exact areas
    * (no down-sampling): the evaluator's default of 1,000 bins cuts the sorted scores by partition,
-   * so the area depended on the layout of the examples (1e-6 between two runs at scale M).
+   * so the area depended on the layout of the examples (1e-6 between two runs at scale M). The
+   * areas are MLlib's trapezoids, added in the curve's order ({@link #area}).
    */
   private static double[] areas(Dataset<Row> scored) {
     BinaryClassificationMetrics curve =
@@ -125,10 +131,32 @@ public final class ModelQuality {
                 .rdd(),
             0);
     try {
-      return new double[] {curve.areaUnderROC(), curve.areaUnderPR()};
+      return new double[] {area(curve.roc()), area(curve.pr())};
     } finally {
       curve.unpersist();
     }
+  }
+
+  /**
+   * The area under a curve by the trapezoidal rule, as MLlib's {@code areaUnderROC} and {@code
+   * areaUnderPR} compute it, but added point after point in the curve's order: MLlib adds its
+   * partitions' partial areas in the order their tasks finish, which moved the last bits of an area
+   * between two runs of the same scores. The points stream to the driver a partition at a time.
+   */
+  static double area(RDD<Tuple2<Object, Object>> curve) {
+    double area = 0.0;
+    Tuple2<Object, Object> previous = null;
+    for (java.util.Iterator<Tuple2<Object, Object>> points = curve.toJavaRDD().toLocalIterator();
+        points.hasNext(); ) {
+      Tuple2<Object, Object> point = points.next();
+      if (previous != null) {
+        double x0 = (Double) previous._1();
+        double y0 = (Double) previous._2();
+        area += ((Double) point._1() - x0) * ((Double) point._2() + y0) / 2.0;
+      }
+      previous = point;
+    }
+    return area;
   }
 
   private static Row metric(String name, Double value) {

@@ -103,6 +103,49 @@ class ChurnRiskModelTest {
     assertThat(base.get("auc_roc")).isBetween(0.55, 0.70);
   }
 
+  /**
+   * A re-run must publish the same scores: the same examples, split into other partitions and read
+   * in another order, fit the same model to the last bit, for both classifiers.
+   */
+  @Test
+  void theSameExamplesFitTheSameModelWhateverTheirLayout(SparkSession spark) {
+    Dataset<Row> train = planted(spark, 11).cache();
+    Dataset<Row> test = planted(spark, 29).cache();
+    Dataset<Row> twoParts = train.repartition(2);
+    Dataset<Row> fiveReversed = train.orderBy(col("customer_id").desc()).repartition(5);
+    assertThat(twoParts.rdd().getNumPartitions())
+        .isNotEqualTo(fiveReversed.rdd().getNumPartitions());
+    for (ChurnRiskSettings.Model kind : ChurnRiskSettings.Model.values()) {
+      List<Row> first =
+          probabilities(ChurnRiskModel.fit(twoParts, ChurnFeatures.NAMES, kind, 20), test);
+      List<Row> second =
+          probabilities(ChurnRiskModel.fit(fiveReversed, ChurnFeatures.NAMES, kind, 20), test);
+      assertThat(second).as("%s scores", kind).hasSize(3000).isEqualTo(first);
+    }
+  }
+
+  /** The quality metrics too: the same scores, in other partitions, give the same rows. */
+  @Test
+  void theSameScoresGiveTheSameQualityWhateverTheirLayout(SparkSession spark) {
+    PipelineModel model =
+        ChurnRiskModel.fit(
+            planted(spark, 11),
+            ChurnFeatures.NAMES,
+            ChurnRiskSettings.Model.LOGISTIC_REGRESSION,
+            20);
+    Dataset<Row> scored = ChurnRiskModel.score(model, planted(spark, 29)).cache();
+    List<Row> first = ModelQuality.of(scored.repartition(2));
+    List<Row> second = ModelQuality.of(scored.orderBy(col("customer_id").desc()).repartition(5));
+    assertThat(second).hasSize(first.size()).isEqualTo(first);
+  }
+
+  private static List<Row> probabilities(PipelineModel model, Dataset<Row> rows) {
+    return ChurnRiskModel.score(model, rows)
+        .select("customer_id", ChurnRiskModel.PROBABILITY)
+        .orderBy("customer_id")
+        .collectAsList();
+  }
+
   @Test
   void topRiskFactorsAreTheThreeLargestPositiveContributions(SparkSession spark) {
     // Every feature: the noise ones get small coefficients of either sign, so rows have from none
