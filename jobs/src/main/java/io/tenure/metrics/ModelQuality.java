@@ -143,7 +143,7 @@ public final class ModelQuality {
    * partitions' partial areas in the order their tasks finish, which moved the last bits of an area
    * between two runs of the same scores. The points stream to the driver a partition at a time.
    */
-  static double area(RDD<Tuple2<Object, Object>> curve) {
+  private static double area(RDD<Tuple2<Object, Object>> curve) {
     double area = 0.0;
     Tuple2<Object, Object> previous = null;
     for (java.util.Iterator<Tuple2<Object, Object>> points = curve.toJavaRDD().toLocalIterator();
